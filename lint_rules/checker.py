@@ -1,0 +1,71 @@
+"""One file in, one report out: decode, pre-filter, parse, analyse, honour noqa.
+
+Every face that works on files (the command, the fixer) goes through `check_source`, so a file
+is read and parsed once and errors look the same everywhere.
+"""
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+
+from lint_rules.analysis import analyze
+from lint_rules.config import Config
+from lint_rules.findings import FileReport, Finding
+
+# Every rule needs a rename or an fsync in the file; most files have neither, and a substring
+# test is far cheaper than a parse.
+_RELEVANT = (b"replace", b"rename", b"move", b"fsync")
+
+_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?", re.I)
+
+
+def may_have_findings(data: bytes) -> bool:
+    return any(token in data for token in _RELEVANT)
+
+
+def decode(data: bytes) -> str:
+    """Decode Python source the way the interpreter does (BOM, coding cookie, else UTF-8)."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
+
+
+def is_silenced(finding: Finding, lines: list[str]) -> bool:
+    """flake8's noqa semantics: bare `# noqa` silences all, `# noqa: DUR1` silences by prefix."""
+    if not 0 < finding.line <= len(lines):
+        return False
+    match = _NOQA.search(lines[finding.line - 1])
+    if match is None:
+        return False
+    codes = match.group("codes")
+    if codes is None:
+        return True
+    return finding.code.startswith(tuple(c.upper() for c in re.split(r"[,\s]+", codes) if c))
+
+
+def check_source(data: bytes, path: str, config: Config) -> FileReport:
+    report = FileReport(path=path)
+    if not may_have_findings(data):
+        return report
+    try:
+        source = decode(data)
+    except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
+        report.error = f"cannot decode: {exc}"
+        start = getattr(exc, "start", 0)
+        report.error_line = data.count(b"\n", 0, start) + 1
+        return report
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        report.error = f"cannot parse: {exc.msg}"
+        report.error_line = exc.lineno or 1
+        report.error_col = exc.offset or 0
+        return report
+    findings, support = analyze(tree, config, source)
+    lines = source.splitlines()
+    report.findings = [
+        f for f in findings if config.enabled(f.code) and not is_silenced(f, lines)
+    ]
+    report.support = support
+    return report
