@@ -1,0 +1,1 @@
+"""Reference service modules that the durable-writes fixer was first applied to."""
