@@ -1,11 +1,223 @@
-"""ast -> findings.  (Being written: stub returns nothing.)"""
+"""ast -> findings: the rules, asked of each scope's write sites, renames and syncs.
+
+One engine for every face: flake8 hands us its tree, the command parses files itself, and the
+fixer applies the `Fix` each finding carries.
+"""
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 from lint_rules.config import Config
-from lint_rules.findings import Finding, ModuleSupport
+from lint_rules.findings import Edit, Finding, Fix, ModuleSupport
+from lint_rules.helpers import Helpers
+from lint_rules.names import Imports
+from lint_rules.rules import RULES
+from lint_rules.scope import Collector, Pos, Rename, Scope, WriteSite, pos
+from lint_rules.support import module_support
+
+# Statements after which a call can be inserted (a `return` or `raise` has no "after").
+_SIMPLE = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign)
 
 
-def analyze(tree: ast.Module, config: Config, source: str | None = None) -> tuple[list[Finding], ModuleSupport]:
-    return [], ModuleSupport()
+def analyze(tree: ast.Module, config: Config, source: str | None = None,
+            ) -> tuple[list[Finding], ModuleSupport | None]:
+    imports = Imports(tree)
+    helpers = Helpers(tree, imports, config)
+    support = _Lazy(lambda: module_support(tree, imports, helpers))
+    collector = Collector(imports, helpers.facts)
+    findings: dict[tuple[str, int, int], Finding] = {}
+    for node, body in _scopes(tree):
+        scope = collector.collect(node, body)
+        for finding in _ScopeRules(scope, support, source).run():
+            findings.setdefault((finding.code, finding.line, finding.col), finding)
+    ordered = sorted(findings.values(), key=lambda f: (f.line, f.col, f.code))
+    return [f for f in ordered if config.enabled(f.code)], support.get() if findings else None
+
+
+class _Lazy:
+    """Module support costs a walk of the whole tree; only files with findings need it."""
+
+    def __init__(self, make) -> None:
+        self._make = make
+        self._value: ModuleSupport | None = None
+
+    def get(self) -> ModuleSupport:
+        if self._value is None:
+            self._value = self._make()
+        return self._value
+
+
+def _scopes(tree: ast.Module) -> Iterator[tuple[ast.AST, list[ast.stmt]]]:
+    yield tree, tree.body
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node, node.body
+
+
+def _finding(code: str, node: ast.AST, fix: Fix | None = None) -> Finding:
+    return Finding(code, node.lineno, node.col_offset, RULES[code].message, fix)
+
+
+def _within(inner: Pos, outer: ast.stmt) -> bool:
+    return pos(outer) <= inner <= (outer.end_lineno, outer.end_col_offset)
+
+
+class _ScopeRules:
+    def __init__(self, scope: Scope, support: _Lazy, source: str | None) -> None:
+        self.scope = scope
+        self._support = support
+        self.source = source
+        self.written = set()
+        for site in scope.writes:
+            self.written |= site.path_keys | site.handle_keys
+
+    def run(self) -> Iterator[Finding]:
+        for site in self.scope.writes:
+            renames = [r for r in self.scope.renames
+                       if r.src_key in site.path_keys and r.pos > site.pos]
+            if renames:
+                if not self._synced(site, renames[0]):
+                    yield _finding("DUR101", site.call, self._fix_file(site, renames[0]))
+                if site.temp is not None and not site.temp.has_dir:
+                    yield _finding("DUR105", site.temp.call)
+                for rename in renames:
+                    if not self._dir_synced(rename):
+                        yield _finding("DUR102", rename.call, self._fix_dir(rename))
+            yield from self._unflushed(site)
+        yield from self._temp_dirs()
+
+    # -- DUR101 ---------------------------------------------------------------------------
+
+    def _last_use(self, site: WriteSite, before: Pos) -> Pos | None:
+        uses = [p for p in self.scope.uses(site.handle_keys) if site.pos < p < before]
+        return max(uses, default=None)
+
+    def _synced(self, site: WriteSite, rename: Rename) -> bool:
+        after = self._last_use(site, rename.pos) or site.pos
+        targets = site.handle_keys | site.path_keys
+        return any(
+            sync.kind in ("handle", "path") and sync.target in targets
+            and after < sync.pos < rename.pos
+            for sync in self.scope.syncs
+        )
+
+    def _fix_file(self, site: WriteSite, rename: Rename) -> Fix | None:
+        fsync = self.support.fsync
+        needs = frozenset() if self.support.fsync_bound else frozenset({"import_os"})
+        if site.kind == "path":
+            if not _is_simple(site.path_expr):
+                return None
+            call = f"{self.support.file_helper}({self._text(site.path_expr)})"
+            return Fix((Edit(pos(site.stmt), "after", (call,)),), frozenset({"file_helper"}))
+        if site.handle is None:
+            return None
+        handle = ast.unparse(site.handle)
+        if site.kind == "fd":
+            code: tuple[str, ...] = (f"{fsync}({handle})",)
+        else:
+            code = (f"{handle}.flush()", f"{fsync}({handle}.fileno())")
+        if site.with_stmt is not None and not _within(rename.pos, site.with_stmt):
+            return Fix((Edit(pos(site.with_stmt), "append", code),), needs)
+        anchor = self._close_before(site, rename) or rename.stmt
+        return Fix((Edit(pos(anchor), "before", code),), needs)
+
+    def _close_before(self, site: WriteSite, rename: Rename) -> ast.stmt | None:
+        after = self._last_use(site, rename.pos) or site.pos
+        for key, call, stmt in self.scope.closes:
+            if key in site.handle_keys and after < pos(call) < rename.pos:
+                return stmt
+        return None
+
+    # -- DUR102 ---------------------------------------------------------------------------
+
+    def _dir_synced(self, rename: Rename) -> bool:
+        skip = self.written | {rename.src_key, self.scope.keys.key(rename.dst)}
+        for sync in self.scope.syncs:
+            if sync.pos <= rename.pos:
+                continue
+            if sync.kind in ("parent", "dir"):
+                return True
+            if sync.kind in ("path", "handle") and sync.target not in skip:
+                return True
+        return False
+
+    def _fix_dir(self, rename: Rename) -> Fix | None:
+        stmt = rename.stmt
+        if not isinstance(stmt, _SIMPLE) or not _is_simple(rename.dst):
+            return None
+        call = f"{self.support.dir_helper}({self._text(rename.dst)})"
+        return Fix((Edit(pos(stmt), "after", (call,)),), frozenset({"dir_helper"}))
+
+    # -- DUR103 ---------------------------------------------------------------------------
+
+    def _unflushed(self, site: WriteSite) -> Iterator[Finding]:
+        if site.kind != "file" or site.handle is None:
+            return
+        for sync in self.scope.syncs:
+            if not (sync.direct and sync.kind == "handle" and sync.target in site.handle_keys
+                    and sync.pos > site.pos):
+                continue
+            last = self._last_use(site, sync.pos)
+            if last is None:
+                continue
+            flushed = any(
+                other.kind == "flush" and other.target in site.handle_keys
+                and last < other.pos < sync.pos
+                for other in self.scope.syncs
+            )
+            if not flushed:
+                code = (f"{ast.unparse(site.handle)}.flush()",)
+                yield _finding("DUR103", sync.call, Fix((Edit(pos(sync.stmt), "before", code),)))
+
+    # -- DUR105 for directories from mkdtemp ------------------------------------------------
+
+    def _temp_dirs(self) -> Iterator[Finding]:
+        for name, temp in self.scope.temp_dirs:
+            if temp.has_dir:
+                continue
+            derived = {name}
+            for _ in range(3):  # d -> p = join(d, x) -> q = p + ".tmp"
+                for target, value in self.scope.assigns:
+                    if _mentions(value, derived):
+                        derived.add(target)
+            if any(_mentions(r.src, derived) for r in self.scope.renames):
+                yield _finding("DUR105", temp.call)
+
+    @property
+    def support(self) -> ModuleSupport:
+        return self._support.get()
+
+    def _text(self, node: ast.expr) -> str:
+        if self.source is not None:
+            segment = ast.get_source_segment(self.source, node)
+            if segment is not None:
+                return segment
+        return ast.unparse(node)
+
+
+# Calls that compute a path without side effects: safe to evaluate once more in a fix.
+_PURE_CALLS = frozenset({
+    "os.path.join", "os.path.dirname", "os.path.abspath", "os.path.realpath", "os.path.expanduser",
+    "os.fspath", "str", "Path", "pathlib.Path", "joinpath", "with_suffix", "with_name",
+})
+
+
+def _is_simple(node: ast.expr | None) -> bool:
+    """A destination expression with no side effects, so the fix may name it again."""
+    if node is None:
+        return False
+    for child in ast.walk(node):
+        if isinstance(child, ast.Call):
+            func = child.func
+            name = ast.unparse(func) if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            dotted = ast.unparse(func)
+            if dotted not in _PURE_CALLS and name not in _PURE_CALLS:
+                return False
+        elif isinstance(child, (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda)):
+            return False
+    return True
+
+
+def _mentions(node: ast.expr, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))

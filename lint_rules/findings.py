@@ -43,19 +43,27 @@ class Finding:
 
 @dataclass(frozen=True)
 class ModuleSupport:
-    """Names the fixer uses when it adds support code to a module.
+    """How the fixer spells what it adds to one module.
 
-    `os_name` is how the module spells the `os` module ("os", or an alias); `dir_helper`
-    and `file_helper` are the helpers' names, and the `*_exists` flags say whether the module
-    already defines one that does the job (then it is called, not inserted).
+    `os_name` is the module's name for `os` (an alias such as `_os`, else "os");
+    `has_os_import` says whether it is bound at module level already; `fsync` is how to call
+    fsync (`os.fsync`, `_os.fsync`, or the name of `from os import fsync`).  The helpers'
+    names are free names, or those of helpers the module already has (`*_exists`), which are
+    then called instead of inserted.
     """
 
     os_name: str = "os"
     has_os_import: bool = False
+    fsync: str = "os.fsync"
     dir_helper: str = "_fsync_parent_dir"
     dir_helper_exists: bool = False
     file_helper: str = "_fsync_file"
     file_helper_exists: bool = False
+
+    @property
+    def fsync_bound(self) -> bool:
+        """True when `fsync` works without adding `import os`."""
+        return self.has_os_import or self.fsync != f"{self.os_name}.fsync"
 
 
 @dataclass

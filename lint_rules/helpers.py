@@ -1,0 +1,176 @@
+"""Sync helpers: the module's own functions that fsync what they are given, and configured ones.
+
+A function is summarised by what it does to each parameter: fsyncs it ("handle"), flushes it
+("flush"), fsyncs the file at that path ("path"), fsyncs the directory holding it ("parent"), or
+fsyncs some directory ("dir").  Helpers calling helpers are resolved to a fixpoint, so chains
+count.  Only functions that reach an fsync at all are summarised; most modules have none.
+"""
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lint_rules.config import Config
+from lint_rules.names import Imports, Keys
+from lint_rules.scope import _FSYNCS, Collector
+
+Fact = tuple[str, str | None]
+
+
+@dataclass(frozen=True)
+class Summary:
+    params: tuple[str, ...]
+    kinds: tuple[frozenset[str], ...]  # per parameter
+    method: bool  # called as obj.name(...): the first parameter is bound already
+
+    def does(self, kind: str) -> bool:
+        return any(kind in kinds for kinds in self.kinds)
+
+
+def _functions(tree: ast.Module) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, bool]]:
+    """Every function of the module, with whether it is a method (defined in a class body)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    yield item, True
+        elif isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef)):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    yield item, False
+
+
+def _param_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    args = func.args
+    return tuple(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
+
+
+class Helpers:
+    def __init__(self, tree: ast.Module, imports: Imports, config: Config) -> None:
+        self.imports = imports
+        self.file_helpers = config.file_sync_helpers
+        self.dir_helpers = config.dir_sync_helpers
+        self.summaries: dict[str, Summary] = {}
+        self._summarise(tree)
+
+    # -- what a call syncs ---------------------------------------------------------------
+
+    def facts(self, call: ast.Call, qualified: str | None, keys: Keys) -> list[Fact]:
+        if qualified and _configured(qualified, self.file_helpers):
+            return [(kind, keys.key(arg)) for arg in _plain_args(call)
+                    for kind in ("handle", "path", "flush")]
+        if qualified and _configured(qualified, self.dir_helpers):
+            return [("dir", None)]
+        summary = self._summary_for(call)
+        if summary is None:
+            return []
+        facts: list[Fact] = []
+        for kinds, arg in self._bind(summary, call):
+            key = keys.key(arg)
+            for kind in kinds:
+                facts.append((kind, None if kind == "dir" else key))
+                parent = keys.parent_key(arg) if kind == "path" else None
+                if parent is not None:
+                    facts.append(("parent", parent))
+        return facts
+
+    def _summary_for(self, call: ast.Call) -> Summary | None:
+        func = call.func
+        if isinstance(func, ast.Name):
+            summary = self.summaries.get(func.id)
+            return summary if summary and not summary.method else None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            if func.value.id in ("self", "cls"):
+                summary = self.summaries.get(func.attr)
+                return summary if summary and summary.method else None
+        return None
+
+    @staticmethod
+    def _bind(summary: Summary, call: ast.Call) -> Iterator[tuple[frozenset[str], ast.expr]]:
+        offset = 1 if summary.method else 0
+        for index, arg in enumerate(call.args):
+            if isinstance(arg, ast.Starred):
+                return
+            if index + offset < len(summary.params):
+                yield summary.kinds[index + offset], arg
+        for kw in call.keywords:
+            if kw.arg in summary.params:
+                yield summary.kinds[summary.params.index(kw.arg)], kw.value
+
+    # -- summaries ----------------------------------------------------------------------
+
+    def _summarise(self, tree: ast.Module) -> None:
+        functions = list(_functions(tree))
+        candidates = self._candidates(functions)
+        if not candidates:
+            return
+        collector = Collector(self.imports, self.facts)
+        for _ in range(len(candidates) + 1):
+            changed = False
+            for func, method in candidates:
+                summary = self._summarise_one(collector, func, method)
+                if summary.does("handle") or summary.does("path") or summary.does("parent") \
+                        or summary.does("dir") or summary.does("flush"):
+                    if self.summaries.get(func.name) != summary:
+                        self.summaries[func.name] = summary
+                        changed = True
+            if not changed:
+                return
+
+    def _summarise_one(self, collector: Collector, func, method: bool) -> Summary:
+        params = _param_names(func)
+        scope = collector.collect(func, func.body)
+        kinds: list[set[str]] = [set() for _ in params]
+        for sync in scope.syncs:
+            if sync.kind == "dir" and kinds:
+                kinds[0].add("dir")
+            elif sync.target in params:
+                kinds[params.index(sync.target)].add(sync.kind)
+        return Summary(params, tuple(frozenset(k) for k in kinds), method)
+
+    def _candidates(self, functions):
+        """Functions that call fsync, a configured helper, or (transitively) such a function."""
+        called: dict[int, set[str]] = {}
+        chosen = []
+        for func, method in functions:
+            names = set()
+            direct = False
+            for node in ast.walk(func):
+                if isinstance(node, ast.Call):
+                    qualified = self.imports.qualname(node.func)
+                    if qualified in _FSYNCS or (qualified and (
+                            _configured(qualified, self.file_helpers)
+                            or _configured(qualified, self.dir_helpers))):
+                        direct = True
+                    func_node = node.func
+                    names.add(getattr(func_node, "id", getattr(func_node, "attr", "")))
+            called[id(func)] = names
+            if direct:
+                chosen.append((func, method))
+        grew = bool(chosen)
+        while grew:
+            known = {f.name for f, _ in chosen}
+            more = [(f, m) for f, m in functions
+                    if (f, m) not in chosen and called[id(f)] & known]
+            chosen.extend(more)
+            grew = bool(more)
+        return chosen
+
+
+def _configured(qualified: str, names: tuple[str, ...]) -> bool:
+    """`mylib.fsync_file` matches itself and `x.mylib.fsync_file`; a bare name matches the last part."""
+    last = qualified.rsplit(".", 1)[-1]
+    for name in names:
+        if "." in name:
+            if qualified == name or qualified.endswith("." + name):
+                return True
+        elif last == name:
+            return True
+    return False
+
+
+def _plain_args(call: ast.Call) -> list[ast.expr]:
+    return [a for a in call.args if not isinstance(a, ast.Starred)] + [
+        kw.value for kw in call.keywords if kw.arg is not None
+    ]

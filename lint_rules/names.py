@@ -1,0 +1,132 @@
+"""Who is called, and which expressions name the same file.
+
+`Imports` turns a call's target into a qualified name through the module's imports
+(`import os as _os`, `from os import replace`), so rules match `os.replace` however it is
+spelled.  `Keys` turns a path or handle expression into a canonical string, seeing through
+wrappers (`str(p)`, `Path(p)`, `fh.fileno()`) and simple aliases (`tmp = fh.name`).
+"""
+from __future__ import annotations
+
+import ast
+from collections import Counter
+
+# Calls that return the same file or path as their single argument.
+_TRANSPARENT = frozenset({
+    "str", "os.fspath", "os.fsencode", "os.fsdecode", "os.path.abspath", "os.path.realpath",
+    "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath",
+})
+_DIRNAME = frozenset({"os.path.dirname"})
+
+
+class Imports:
+    def __init__(self, tree: ast.Module) -> None:
+        self.local_to_qualified: dict[str, str] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self.local_to_qualified[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        self.local_to_qualified[top] = top
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    local = alias.asname or alias.name
+                    self.local_to_qualified[local] = f"{node.module}.{alias.name}"
+
+    def qualname(self, expr: ast.expr) -> str | None:
+        """`_os.path.join` -> "os.path.join"; None for anything that is not a dotted name."""
+        if isinstance(expr, ast.Name):
+            return self.local_to_qualified.get(expr.id, expr.id)
+        if isinstance(expr, ast.Attribute):
+            base = self.qualname(expr.value)
+            return None if base is None else f"{base}.{expr.attr}"
+        return None
+
+    def is_module(self, expr: ast.expr) -> bool:
+        """True for a name bound by `import x` (not a variable that holds a Path)."""
+        if not isinstance(expr, ast.Name):
+            return False
+        qualified = self.local_to_qualified.get(expr.id)
+        return qualified is not None and "." not in qualified
+
+
+def call_arg(call: ast.Call, index: int, keyword: str) -> ast.expr | None:
+    """The argument at a position or by keyword, whichever the call used."""
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    if index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+        return call.args[index]
+    return None
+
+
+class Keys:
+    """Canonical strings for the expressions of one scope."""
+
+    def __init__(self, imports: Imports, scope_nodes: list[ast.AST]) -> None:
+        self.imports = imports
+        self.aliases: dict[str, ast.expr] = {}
+        self.parents: dict[str, ast.expr] = {}  # d -> path, for `d = os.path.dirname(path)`
+        counts: Counter[str] = Counter()
+        single: dict[str, ast.expr] = {}
+        for node in scope_nodes:
+            for target in _assigned_names(node):
+                counts[target] += 1
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Name):
+                    single[target.id] = node.value
+        for name, value in single.items():
+            if counts[name] != 1:
+                continue
+            inner = self.unwrap(value)
+            if isinstance(inner, (ast.Name, ast.Attribute)):
+                self.aliases[name] = inner
+            elif (parent := self._dirname_arg(inner)) is not None:
+                self.parents[name] = parent
+
+    def unwrap(self, expr: ast.expr) -> ast.expr:
+        while isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
+            if self.imports.qualname(expr.func) in _TRANSPARENT:
+                expr = expr.args[0]
+            elif isinstance(expr.func, ast.Name) and expr.func.id == "Path":
+                expr = expr.args[0]
+            else:
+                break
+        if (
+            isinstance(expr, ast.Call)
+            and not expr.args
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr == "fileno"
+        ):
+            return self.unwrap(expr.func.value)
+        return expr
+
+    def key(self, expr: ast.expr, _depth: int = 0) -> str:
+        expr = self.unwrap(expr)
+        if isinstance(expr, ast.Name) and expr.id in self.aliases and _depth < 8:
+            return self.key(self.aliases[expr.id], _depth + 1)
+        return ast.unparse(expr)
+
+    def parent_key(self, expr: ast.expr) -> str | None:
+        """For an expression naming a directory: the key of the path it is the parent of."""
+        expr = self.unwrap(expr)
+        if isinstance(expr, ast.Name) and expr.id in self.parents:
+            return self.key(self.parents[expr.id])
+        inner = self._dirname_arg(expr)
+        return None if inner is None else self.key(inner)
+
+    def _dirname_arg(self, expr: ast.expr) -> ast.expr | None:
+        if isinstance(expr, ast.Call) and len(expr.args) == 1:
+            if self.imports.qualname(expr.func) in _DIRNAME:
+                return expr.args[0]
+        if isinstance(expr, ast.Attribute) and expr.attr == "parent":
+            return expr.value
+        return None
+
+
+def _assigned_names(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        return [node.id]
+    return []

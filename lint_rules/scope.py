@@ -1,0 +1,356 @@
+"""What one scope (a function body, or the module body) does with files, in textual order.
+
+A `Scope` lists the write sites, temp creations, renames, syncs, flushes, closes and handle
+uses of one body, without descending into nested functions or classes (those are scopes of
+their own).  Rules are then questions about positions in these lists.
+"""
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lint_rules.names import Imports, Keys, call_arg
+
+Pos = tuple[int, int]
+
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_RENAMES = frozenset({"os.replace", "os.rename", "os.renames", "shutil.move"})
+_FSYNCS = frozenset({"os.fsync", "os.fdatasync"})
+_OPENS = frozenset({"open", "io.open", "builtins.open", "codecs.open"})
+_TEMP_FILES = frozenset({"tempfile.NamedTemporaryFile", "tempfile.mkstemp"})
+_TEMP_DIRS = frozenset({"tempfile.mkdtemp"})
+_WRITE_FLAGS = frozenset({"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND"})
+# Attribute uses of a handle that neither write nor read its data.
+_NEUTRAL_ATTRS = frozenset({"flush", "fileno", "close", "name", "closed", "mode"})
+# Where `dir=` sits among the positional parameters of each temp-creating function.
+_DIR_POSITION = {
+    "tempfile.mkstemp": 2,
+    "tempfile.mkdtemp": 2,
+    "tempfile.NamedTemporaryFile": 6,
+}
+
+
+def pos(node: ast.AST) -> Pos:
+    return (node.lineno, node.col_offset)
+
+
+@dataclass
+class TempCreation:
+    call: ast.Call
+    has_dir: bool
+
+
+@dataclass
+class WriteSite:
+    call: ast.Call  # where DUR101 is reported
+    stmt: ast.stmt  # the statement holding the call
+    # "file" (buffered file object), "raw-file" (unbuffered binary file object), "fd" (a raw
+    # descriptor: os.open, mkstemp) or "path" (Path.write_text/write_bytes)
+    kind: str
+    path_keys: set[str]
+    handle: ast.expr | None = None  # the name the file object or fd is bound to
+    handle_keys: set[str] = field(default_factory=set)
+    with_stmt: ast.With | ast.AsyncWith | None = None
+    temp: TempCreation | None = None
+    path_expr: ast.expr | None = None
+
+    @property
+    def pos(self) -> Pos:
+        return pos(self.call)
+
+
+@dataclass
+class Rename:
+    call: ast.Call
+    stmt: ast.stmt
+    src_key: str
+    src: ast.expr
+    dst: ast.expr
+
+    @property
+    def pos(self) -> Pos:
+        return pos(self.call)
+
+
+@dataclass
+class Sync:
+    """Something that flushes or fsyncs `target` (a key), at `call`.
+
+    kinds: "handle" (fsync of a file object or fd), "path" (fsync of the file at a path),
+    "parent" (fsync of the directory holding a path), "dir" (some directory, unknown which),
+    "flush" (Python's buffer of a file object).
+    """
+
+    kind: str
+    target: str | None
+    call: ast.Call
+    stmt: ast.stmt
+    direct: bool  # an os.fsync/os.fdatasync call itself, not a helper
+
+    @property
+    def pos(self) -> Pos:
+        return pos(self.call)
+
+
+@dataclass
+class Scope:
+    node: ast.AST
+    keys: Keys
+    writes: list[WriteSite] = field(default_factory=list)
+    temp_dirs: list[tuple[str, TempCreation]] = field(default_factory=list)
+    renames: list[Rename] = field(default_factory=list)
+    syncs: list[Sync] = field(default_factory=list)
+    closes: list[tuple[str, ast.Call, ast.stmt]] = field(default_factory=list)
+    names: list[tuple[ast.expr, ast.AST]] = field(default_factory=list)  # (node, parent)
+    assigns: list[tuple[str, ast.expr]] = field(default_factory=list)  # name = value
+
+    def uses(self, handle_keys: set[str]) -> list[Pos]:
+        """Positions where a handle is used for anything but flush/fileno/close/name/fsync."""
+        found = []
+        for node, parent in self.names:
+            if isinstance(parent, ast.Attribute) and parent.attr in _NEUTRAL_ATTRS:
+                continue
+            if isinstance(parent, ast.Call) and node in parent.args and _is_neutral_call(parent):
+                continue
+            if self.keys.key(node) in handle_keys:
+                found.append(pos(node))
+        return found
+
+
+def _is_neutral_call(call: ast.Call) -> bool:
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in {"fsync", "fdatasync", "close"}
+
+
+def walk_scope(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None, ast.stmt]]:
+    """(node, parent, innermost statement) for every node of one scope, in pre-order."""
+    stack: list[tuple[ast.AST, ast.AST | None, ast.stmt]] = [(s, None, s) for s in reversed(body)]
+    while stack:
+        node, parent, stmt = stack.pop()
+        yield node, parent, stmt
+        for child in reversed(list(ast.iter_child_nodes(node))):
+            if not isinstance(child, _NESTED):
+                inner = child if isinstance(child, ast.stmt) else stmt
+                stack.append((child, node, inner))
+
+
+def _is_write_mode(mode: ast.expr | None) -> bool:
+    return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and any(
+        c in mode.value for c in "wax+"
+    )
+
+
+def _has_write_flag(flags: ast.expr | None) -> bool:
+    if flags is None:
+        return False
+    return any(
+        isinstance(n, (ast.Attribute, ast.Name)) and getattr(n, "attr", getattr(n, "id", "")) in _WRITE_FLAGS
+        for n in ast.walk(flags)
+    )
+
+
+def _is_unbuffered(call: ast.Call, index: int) -> bool:
+    buffering = call_arg(call, index, "buffering")
+    return isinstance(buffering, ast.Constant) and buffering.value == 0
+
+
+def _bindings(nodes: list[tuple[ast.AST, ast.AST | None, ast.stmt]]) -> dict[int, tuple[ast.expr, ast.stmt | None]]:
+    """id(call) -> (the target it is bound to, the `with` statement binding it if any)."""
+    bound: dict[int, tuple[ast.expr, ast.stmt | None]] = {}
+    for node, _, _ in nodes:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            bound[id(node.value)] = (node.targets[0], None)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            bound[id(node.value)] = (node.target, None)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    bound[id(item.context_expr)] = (item.optional_vars, node)
+    return bound
+
+
+class Collector:
+    """Builds the `Scope` of one body; `helper_facts` answers what a call to a helper syncs."""
+
+    def __init__(self, imports: Imports, helper_facts) -> None:
+        self.imports = imports
+        self.helper_facts = helper_facts
+
+    def collect(self, node: ast.AST, body: list[ast.stmt]) -> Scope:
+        nodes = list(walk_scope(body))
+        keys = Keys(self.imports, [n for n, _, _ in nodes])
+        scope = Scope(node, keys)
+        self._bound = _bindings(nodes)
+        self._fd_paths: dict[str, set[str]] = {}  # handle or fd key -> keys of the opened path
+        self._fd_parents: dict[str, str] = {}  # fd key -> key of the path whose directory it is
+        self._temps: dict[str, WriteSite] = {}  # fd key -> the raw site mkstemp created
+        calls = []
+        for child, parent, stmt in nodes:
+            if isinstance(child, ast.Call):
+                calls.append((child, stmt))
+            elif isinstance(child, (ast.Name, ast.Attribute)) and isinstance(child.ctx, ast.Load):
+                scope.names.append((child, parent))
+            elif isinstance(child, ast.Assign) and len(child.targets) == 1:
+                target = child.targets[0]
+                if isinstance(target, ast.Name):
+                    scope.assigns.append((target.id, child.value))
+        calls.sort(key=lambda item: pos(item[0]))
+        for call, stmt in calls:
+            self._call(scope, call, stmt)
+        return scope
+
+    def _target(self, call: ast.Call) -> tuple[ast.expr | None, ast.stmt | None]:
+        return self._bound.get(id(call), (None, None))
+
+    def _remember_open(self, keys: Keys, target: ast.expr | None, path: ast.expr | None) -> None:
+        if target is None or path is None or not isinstance(target, (ast.Name, ast.Attribute)):
+            return
+        handle = keys.key(target)
+        self._fd_paths.setdefault(handle, set()).add(keys.key(path))
+        parent = keys.parent_key(path)
+        if parent is not None:
+            self._fd_parents[handle] = parent
+
+    def _add_file(self, scope: Scope, call: ast.Call, stmt: ast.stmt, path: ast.expr,
+                  buffered: bool) -> None:
+        target, with_stmt = self._target(call)
+        keys = scope.keys
+        self._remember_open(keys, target, path)
+        site = WriteSite(call, stmt, "file" if buffered else "raw-file", {keys.key(path)},
+                         with_stmt=with_stmt, path_expr=path)
+        if isinstance(target, (ast.Name, ast.Attribute)):
+            site.handle = target
+            site.handle_keys = {keys.key(target)}
+        scope.writes.append(site)
+
+    def _call(self, scope: Scope, call: ast.Call, stmt: ast.stmt) -> None:
+        keys = scope.keys
+        func = call.func
+        qualified = self.imports.qualname(func)
+        method = func.attr if isinstance(func, ast.Attribute) else None
+        on_object = method is not None and not self.imports.is_module(func.value)
+        if qualified in _OPENS:
+            path, mode = call_arg(call, 0, "file"), call_arg(call, 1, "mode")
+            if _is_write_mode(mode) and path is not None:
+                unbuffered = _is_unbuffered(call, 2) and "b" in mode.value
+                self._add_file(scope, call, stmt, path, buffered=not unbuffered)
+            else:
+                self._remember_open(keys, self._target(call)[0], path)
+        elif method == "open" and on_object and qualified != "os.open":
+            mode = call_arg(call, 0, "mode")
+            if _is_write_mode(mode):
+                unbuffered = _is_unbuffered(call, 1) and "b" in mode.value
+                self._add_file(scope, call, stmt, func.value, buffered=not unbuffered)
+        elif qualified == "os.fdopen":
+            self._fdopen(scope, call, stmt)
+        elif qualified == "os.open":
+            self._os_open(scope, call, stmt)
+        elif qualified in _TEMP_FILES:
+            self._temp_file(scope, call, stmt, qualified)
+        elif qualified in _TEMP_DIRS:
+            target, _ = self._target(call)
+            if isinstance(target, ast.Name):
+                has_dir = call_arg(call, _DIR_POSITION[qualified], "dir") is not None
+                scope.temp_dirs.append((target.id, TempCreation(call, has_dir)))
+        elif method in ("write_text", "write_bytes") and on_object:
+            scope.writes.append(WriteSite(call, stmt, "path", {keys.key(func.value)},
+                                          path_expr=func.value))
+        elif qualified in _RENAMES:
+            src, dst = call_arg(call, 0, "src"), call_arg(call, 1, "dst")
+            if src is not None and dst is not None:
+                scope.renames.append(Rename(call, stmt, keys.key(src), src, dst))
+        elif method in ("replace", "rename") and on_object and self._is_path_rename(call):
+            dst = call.args[0] if call.args else call.keywords[0].value
+            scope.renames.append(Rename(call, stmt, keys.key(func.value), func.value, dst))
+        elif qualified in _FSYNCS:
+            self._fsync(scope, call, stmt)
+        elif method == "flush" and not call.args:
+            scope.syncs.append(Sync("flush", keys.key(func.value), call, stmt, direct=True))
+        elif method == "close" and not call.args and on_object:
+            scope.closes.append((keys.key(func.value), call, stmt))
+        elif qualified == "os.close" and call.args:
+            scope.closes.append((keys.key(call.args[0]), call, stmt))
+        else:
+            for kind, target in self.helper_facts(call, qualified, keys):
+                scope.syncs.append(Sync(kind, target, call, stmt, direct=False))
+
+    @staticmethod
+    def _is_path_rename(call: ast.Call) -> bool:
+        if len(call.args) == 1 and not call.keywords:
+            return not isinstance(call.args[0], ast.Starred)
+        return not call.args and len(call.keywords) == 1 and call.keywords[0].arg == "target"
+
+    def _fdopen(self, scope: Scope, call: ast.Call, stmt: ast.stmt) -> None:
+        keys = scope.keys
+        fd, mode = call_arg(call, 0, "fd"), call_arg(call, 1, "mode")
+        if fd is None:
+            return
+        fd_key = keys.key(fd)
+        target, with_stmt = self._target(call)
+        paths = set(self._fd_paths.get(fd_key, ()))
+        if isinstance(target, (ast.Name, ast.Attribute)):
+            self._fd_paths[keys.key(target)] = paths
+        if not _is_write_mode(mode):
+            return
+        raw = self._temps.pop(fd_key, None)
+        if raw is not None and raw in scope.writes:
+            scope.writes.remove(raw)  # the file object is the write site now
+        unbuffered = _is_unbuffered(call, 2) and "b" in mode.value
+        site = WriteSite(call, stmt, "raw-file" if unbuffered else "file", paths,
+                         with_stmt=with_stmt, temp=raw.temp if raw else None)
+        site.handle_keys = {fd_key}
+        if isinstance(target, (ast.Name, ast.Attribute)):
+            site.handle = target
+            site.handle_keys.add(keys.key(target))
+        scope.writes.append(site)
+
+    def _os_open(self, scope: Scope, call: ast.Call, stmt: ast.stmt) -> None:
+        keys = scope.keys
+        path, flags = call_arg(call, 0, "path"), call_arg(call, 1, "flags")
+        target, _ = self._target(call)
+        self._remember_open(keys, target, path)
+        if path is not None and _has_write_flag(flags) and isinstance(target, ast.Name):
+            site = WriteSite(call, stmt, "fd", {keys.key(path)}, handle=target,
+                             handle_keys={keys.key(target)}, path_expr=path)
+            scope.writes.append(site)
+            self._temps[keys.key(target)] = site
+
+    def _temp_file(self, scope: Scope, call: ast.Call, stmt: ast.stmt, qualified: str) -> None:
+        keys = scope.keys
+        temp = TempCreation(call, call_arg(call, _DIR_POSITION[qualified], "dir") is not None)
+        target, with_stmt = self._target(call)
+        if qualified == "tempfile.mkstemp":
+            if isinstance(target, ast.Tuple) and len(target.elts) == 2:
+                fd, path = target.elts
+                fd_key = keys.key(fd)
+                self._fd_paths[fd_key] = {keys.key(path)}
+                site = WriteSite(call, stmt, "fd", {keys.key(path)}, handle=fd,
+                                 handle_keys={fd_key}, temp=temp, path_expr=path)
+                scope.writes.append(site)
+                self._temps[fd_key] = site
+            return
+        delete = call_arg(call, 7, "delete")
+        if not (isinstance(delete, ast.Constant) and delete.value is False):
+            return
+        if not isinstance(target, (ast.Name, ast.Attribute)):
+            return
+        name = ast.Attribute(value=target, attr="name", ctx=ast.Load())
+        handle = keys.key(target)
+        self._fd_paths[handle] = {keys.key(name)}
+        site = WriteSite(call, stmt, "raw-file" if _is_unbuffered(call, 1) else "file",
+                         {keys.key(name)}, handle=target, handle_keys={handle},
+                         with_stmt=with_stmt, temp=temp, path_expr=name)
+        scope.writes.append(site)
+
+    def _fsync(self, scope: Scope, call: ast.Call, stmt: ast.stmt) -> None:
+        arg = call_arg(call, 0, "fd")
+        if arg is None:
+            return
+        target = scope.keys.key(arg)
+        scope.syncs.append(Sync("handle", target, call, stmt, direct=True))
+        for path in self._fd_paths.get(target, ()):
+            scope.syncs.append(Sync("path", path, call, stmt, direct=True))
+        if target in self._fd_parents:
+            scope.syncs.append(Sync("parent", self._fd_parents[target], call, stmt, direct=True))
