@@ -1,0 +1,340 @@
+"""Apply the fixes that findings carry, with LibCST, and nothing else.
+
+The engine decided what to insert and where (`Finding.fix`); this module only finds those
+statements in the concrete syntax tree, inserts the new ones, adds `import os` and the
+module-level helpers the insertions call, and proves the result still parses.  Comments,
+blank lines, quotes and newline style of everything else stay as they were.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from lint_rules.checker import check_source
+from lint_rules.config import Config
+from lint_rules.durable_io import write_durably
+from lint_rules.findings import Edit, FileReport, Finding, ModuleSupport
+
+DIR_HELPER_SOURCE = '''\
+def {name}(path):
+    """Make a rename of `path` durable: fsync its parent directory, where that is possible."""
+    try:
+        fd = {os}.open({os}.path.dirname({os}.path.abspath(path)), {os}.O_RDONLY)
+    except OSError:
+        return  # Windows and some file systems cannot open a directory; the data is published.
+    try:
+        {os}.fsync(fd)
+    except OSError:
+        pass  # Some network and FUSE file systems refuse a directory fsync (EINVAL, ENOTSUP).
+    finally:
+        {os}.close(fd)
+'''
+
+# Path.write_text/write_bytes open and close the file themselves, so its data can only be
+# reached again by path.  fsync works on any descriptor of the file; O_RDWR because Windows
+# refuses to flush a read-only one.
+FILE_HELPER_SOURCE = '''\
+def {name}(path):
+    """Flush the data of the file at `path` to disk."""
+    fd = {os}.open(path, {os}.O_RDWR)
+    try:
+        {os}.fsync(fd)
+    finally:
+        {os}.close(fd)
+'''
+
+
+_BLANK = cst.EmptyLine()
+
+
+class FixError(Exception):
+    """A fix that could not be applied safely; the file is left as it was."""
+
+
+@dataclass
+class FixResult:
+    path: str
+    original: bytes
+    fixed: bytes
+    applied: list[Finding] = field(default_factory=list)
+    unfixable: list[Finding] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+
+def fix_source(data: bytes, path: str = "<source>", config: Config | None = None) -> bytes:
+    """The fixed source, or `data` itself when there is nothing to fix."""
+    result = fix_file_data(data, path, config or Config())
+    if result.error:
+        raise FixError(f"{path}: {result.error}")
+    return result.fixed
+
+
+def fix_file_data(data: bytes, path: str, config: Config) -> FixResult:
+    report = check_source(data, path, config)
+    result = FixResult(path, data, data)
+    if report.error:
+        result.error = report.error
+        return result
+    fixable = [f for f in report.findings if f.fix is not None]
+    result.unfixable = [f for f in report.findings if f.fix is None]
+    if not fixable:
+        return result
+    try:
+        result.fixed, applied = apply_fixes(data, fixable, report.support)
+    except (FixError, cst.ParserSyntaxError) as exc:
+        result.error = str(exc)
+        return result
+    result.applied = [f for f in fixable if id(f) in applied]
+    result.unfixable += [f for f in fixable if id(f) not in applied]
+    return result
+
+
+def apply_fixes(data: bytes, findings: list[Finding], support: ModuleSupport,
+                ) -> tuple[bytes, set[int]]:
+    module = cst.parse_module(data)
+    lines = data.splitlines()
+    transformer = _Inserter(findings, support, module, lines)
+    fixed = MetadataWrapper(module).visit(transformer)
+    fixed = _add_support(fixed, transformer, support)
+    output = fixed.bytes
+    try:
+        ast.parse(output)
+    except SyntaxError as exc:  # never write what does not parse
+        raise FixError(f"the fixed file would not parse ({exc.msg}, line {exc.lineno})") from None
+    return output, transformer.applied
+
+
+def _char_col(lines: list[bytes], line: int, byte_col: int) -> int:
+    """ast counts columns in UTF-8 bytes, LibCST in characters."""
+    if 0 < line <= len(lines):
+        return len(lines[line - 1][:byte_col].decode("utf-8", "replace"))
+    return byte_col
+
+
+class _Inserter(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, findings: list[Finding], support: ModuleSupport, module: cst.Module,
+                 lines: list[bytes]) -> None:
+        super().__init__()
+        self.module = module
+        self.edits: dict[tuple[int, int], list[tuple[Edit, Finding]]] = {}
+        for finding in findings:
+            for edit in finding.fix.edits:
+                line, col = edit.anchor
+                anchor = (line, _char_col(lines, line, col))
+                self.edits.setdefault(anchor, []).append((edit, finding))
+        self.applied: set[int] = set()
+        self.support = support
+        self.first_use: dict[str, int] = {}  # need -> first line of an edit that has it
+        self.helpers_inserted: set[str] = set()
+
+    def _start(self, node: cst.CSTNode) -> tuple[int, int]:
+        start = self.get_metadata(PositionProvider, node).start
+        return (start.line, start.column)
+
+    def _statements(self, edit: Edit, finding: Finding, line: int) -> list[cst.BaseStatement]:
+        self.applied.add(id(finding))
+        for need in finding.fix.needs:
+            self.first_use[need] = min(self.first_use.get(need, line), line)
+        config = self.module.config_for_parsing
+        return [cst.parse_statement(code, config=config) for code in edit.code]
+
+    def _edits_at(self, node: cst.CSTNode, where: str) -> list[tuple[Edit, Finding]]:
+        return [(e, f) for e, f in self.edits.get(self._start(node), []) if e.where == where]
+
+    # -- "append": the end of a `with` block -------------------------------------------
+
+    def leave_With(self, original: cst.With, updated: cst.With) -> cst.With:
+        new: list[cst.BaseStatement] = []
+        for edit, finding in self._edits_at(original, "append"):
+            new += self._statements(edit, finding, self._start(original)[0])
+        if not new:
+            return updated
+        body = updated.body
+        if isinstance(body, cst.SimpleStatementSuite):  # `with ...: stmt` on one line
+            first = cst.SimpleStatementLine(body=body.body)
+            body = cst.IndentedBlock(body=[first], header=body.trailing_whitespace)
+        return updated.with_changes(body=body.with_changes(body=[*body.body, *new]))
+
+    # -- "before" and "after": next to a statement in its block --------------------------
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock,
+                            ) -> cst.IndentedBlock:
+        body: list[cst.BaseStatement] = []
+        for stmt, current in zip(original.body, updated.body):
+            before, after = self._around(stmt)
+            body += [*before, current, *after]
+        return updated.with_changes(body=body)
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        # Runs last, so every nested edit has already said which helpers it calls.
+        body: list[cst.BaseStatement] = []
+        for stmt, current in zip(original.body, updated.body):
+            before, after = self._around(stmt)
+            span = self.get_metadata(PositionProvider, stmt)
+            helpers = self._helpers_used_within(span.start.line, span.end.line)
+            if helpers:
+                body += helpers
+                if before:
+                    before[0] = _spaced(before[0])
+                else:
+                    current = _spaced(current)
+            body += [*before, current, *after]
+        return updated.with_changes(body=body)
+
+    def _helpers_used_within(self, start: int, end: int) -> list[cst.BaseStatement]:
+        """Helper definitions to place above the top-level statement spanning start..end."""
+        found = []
+        for need, source in (("file_helper", FILE_HELPER_SOURCE), ("dir_helper", DIR_HELPER_SOURCE)):
+            line = self.first_use.get(need)
+            if line is None or not start <= line <= end or need in self.helpers_inserted:
+                continue
+            name = getattr(self.support, need)
+            if getattr(self.support, need + "_exists"):
+                continue
+            code = source.format(name=name, os=self.support.os_name)
+            helper = cst.parse_statement(code, config=self.module.config_for_parsing)
+            found.append(helper.with_changes(leading_lines=[_BLANK, _BLANK]))
+            self.helpers_inserted.add(need)
+        return found
+
+    def _around(self, stmt: cst.BaseStatement) -> tuple[list, list]:
+        before: list[cst.BaseStatement] = []
+        after: list[cst.BaseStatement] = []
+        if isinstance(stmt, cst.SimpleStatementLine):
+            parts = list(stmt.body)
+        else:
+            parts = [stmt]
+        for index, part in enumerate(parts):
+            line = self._start(part)[0]
+            for edit, finding in self._edits_at(part, "before"):
+                if index == 0:  # `a(); fh.close()`: flushing before `a()` could be too early
+                    before += self._statements(edit, finding, line)
+            for edit, finding in self._edits_at(part, "after"):
+                if index == len(parts) - 1:
+                    after += self._statements(edit, finding, line)
+        return before, after
+
+
+def _spaced(stmt: cst.BaseStatement) -> cst.BaseStatement:
+    """A statement that follows an inserted helper starts after blank lines, as PEP 8 has it."""
+    if stmt.leading_lines and isinstance(stmt.leading_lines[0], cst.EmptyLine):
+        return stmt
+    return stmt.with_changes(leading_lines=[_BLANK, _BLANK, *stmt.leading_lines])
+
+
+def _add_support(module: cst.Module, inserter: _Inserter, support: ModuleSupport) -> cst.Module:
+    """`import os` where the inserted code or helpers need it and the module lacks it."""
+    if support.has_os_import:
+        return module
+    if inserter.helpers_inserted or "import_os" in inserter.first_use:
+        return _insert_import_os(module)
+    return module
+
+
+def _insert_import_os(module: cst.Module) -> cst.Module:
+    """`import os` in the first import block, in alphabetical place; else at the top."""
+    body = list(module.body)
+    statement = cst.parse_statement("import os", config=module.config_for_parsing)
+    index = 0
+    while index < len(body) and _is_docstring_or_future(body[index], index):
+        index += 1
+    start = index
+    while index < len(body) and _imported_module(body[index]) is not None:
+        if _imported_module(body[index]) > "os":
+            break
+        index += 1
+    if index == start and index < len(body) and _imported_module(body[index]) is None:
+        body[index] = body[index].with_changes(
+            leading_lines=[cst.EmptyLine(), *body[index].leading_lines])
+    elif index == start and index < len(body):
+        statement = statement.with_changes(leading_lines=body[index].leading_lines)
+        body[index] = body[index].with_changes(leading_lines=[])
+    body.insert(index, statement)
+    return module.with_changes(body=body)
+
+
+def _imported_module(stmt: cst.BaseStatement) -> str | None:
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        node = stmt.body[0]
+        if isinstance(node, cst.Import):
+            return cst.Module([]).code_for_node(node.names[0].name)
+        if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
+            name = cst.Module([]).code_for_node(node.module)
+            return None if name == "__future__" else name
+    return None
+
+
+def _is_docstring_or_future(stmt: cst.BaseStatement, index: int) -> bool:
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return False
+    node = stmt.body[0]
+    if index == 0 and isinstance(node, cst.Expr) and isinstance(node.value, cst.SimpleString):
+        return True
+    return (isinstance(node, cst.ImportFrom) and node.module is not None
+            and cst.Module([]).code_for_node(node.module) == "__future__")
+
+
+# -- the command ------------------------------------------------------------------------------
+
+def run(paths: list[str], config: Config, *, diff: bool, check: bool, jobs: int | None) -> int:
+    """`durable-writes fix`: 0 when done (or nothing to do), 1 with --check when files would
+    change or when a file could not be fixed."""
+    from lint_rules.files import discover
+    from lint_rules.runner import check_paths
+
+    reports = check_paths(discover(paths, config.exclude).files, config, jobs)
+    results = [_fix_reported(report, config) for report in reports]
+    for result in results:
+        if result.error:
+            print(f"{result.path}: not fixed: {result.error}", file=sys.stderr)
+        elif result.changed and diff:
+            sys.stdout.write(_diff(result))
+        elif result.changed and not check:
+            write_durably(result.path, result.fixed)
+    _summarise(results, wrote=not (diff or check))
+    failed = any(r.error for r in results)
+    return 1 if failed or (check and any(r.changed for r in results)) else 0
+
+
+def _fix_reported(report: FileReport, config: Config) -> FixResult:
+    """Only files with findings are read again and given to LibCST."""
+    if report.error:
+        return FixResult(report.path, b"", b"", error=report.error)
+    if not report.findings:
+        return FixResult(report.path, b"", b"")
+    with open(report.path, "rb") as fh:
+        data = fh.read()
+    return fix_file_data(data, report.path, config)
+
+
+def _diff(result: FixResult) -> str:
+    before = result.original.decode("utf-8", "replace").splitlines(keepends=True)
+    after = result.fixed.decode("utf-8", "replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(before, after, result.path, result.path))
+
+
+def _summarise(results: list[FixResult], wrote: bool) -> None:
+    changed = [r for r in results if r.changed]
+    applied = sum(len(r.applied) for r in results)
+    left = Counter(f.code for r in results for f in r.unfixable)
+    verb = "fixed" if wrote else "would fix"
+    line = f"{verb} {applied} finding(s) in {len(changed)} file(s)"
+    if left:
+        line += "; left without a fix: " + ", ".join(f"{n} {code}" for code, n in sorted(left.items()))
+    errors = sum(1 for r in results if r.error)
+    if errors:
+        line += f"; {errors} file(s) could not be fixed"
+    print(line, file=sys.stderr)
