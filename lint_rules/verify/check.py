@@ -1,0 +1,234 @@
+"""One verification: snapshot, trace, lower, enumerate crash states, classify, judge.
+
+`analyse` works on a recorded trace (tests feed it fixtures); `verify` runs the command first.
+
+A watched file is a path under a watch root that the program created, wrote, truncated,
+renamed or unlinked, and that existed before or after the run (a temporary file that came and
+went is not one).  Its *old* content is the snapshot's, its *new* content what the trace says
+it held at the end.  A crash state violates durability when a watched file in it is empty or
+torn, is missing although it existed before the run and after it, or is anything but new
+although the program had acknowledged (printed a line, or exited 0) after the file's last
+change.
+"""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .lower import Lowered, lower
+from .models import MODELS, DataPut, DirMake, EntryLink, EntryMove, EntryUnlink, Plan, SizeSet
+from .ops import Ack, Create, Mkdir, Op, Rename
+from .replay import EMPTY, MISSING, NEW, TORN, classify, rebuild
+from .runner import DEFAULT_MAX_WRITE, run_traced
+from .snapshot import Snapshot, real, take_snapshot
+from .states import DEFAULT_BOUND, CrashState, Enumeration, crash_states
+from .trace import parse_trace
+
+
+@dataclass(frozen=True)
+class FileState:
+    path: str
+    kind: str  # old | new | empty | torn | missing
+    held: bytes | None
+    acknowledged: int | None  # index of the acknowledgement that promised it, if it had run
+    violation: str | None  # why this is a violation, or None
+
+
+@dataclass
+class StateVerdict:
+    state: CrashState
+    files: list[FileState]
+
+    @property
+    def violations(self) -> list[FileState]:
+        return [f for f in self.files if f.violation]
+
+
+@dataclass
+class ModelResult:
+    model: str
+    plan: Plan
+    relevant: set[int]  # the effects that can change a watched file
+    enumeration: Enumeration
+    verdicts: list[StateVerdict]
+
+    @property
+    def violating(self) -> list[StateVerdict]:
+        return [v for v in self.verdicts if v.violations]
+
+    def tally(self) -> Counter[tuple[str, str, bool]]:
+        """(path, kind, acknowledged) → number of states."""
+        return Counter((f.path, f.kind, f.acknowledged is not None)
+                       for verdict in self.verdicts for f in verdict.files)
+
+
+@dataclass
+class Verification:
+    command: list[str]
+    cwd: str
+    returncode: int
+    ops: list[Op]
+    watched: list[str]
+    old: dict[str, bytes | None]
+    new: dict[str, bytes | None]
+    results: dict[str, ModelResult]
+    gaps: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    stdout: str | None = None
+    stderr: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(result.violating for result in self.results.values())
+
+    def violations(self, model: str) -> set[tuple[str, str, bool]]:
+        """The distinct (path, kind, after acknowledgement) violations under `model`, with
+        paths relative to the working directory: what tests assert on."""
+        return {(os.path.relpath(f.path, self.cwd), f.kind, f.acknowledged is not None)
+                for verdict in self.results[model].violating for f in verdict.violations}
+
+    def report(self, limit: int = 10) -> str:
+        from .report import render
+        return render(self, limit)
+
+
+def verify(command: list[str], watch: list[str | os.PathLike[str]] | None = None,
+           models: tuple[str, ...] = ("posix",), cwd: str | None = None,
+           env: dict[str, str] | None = None, bound: int = DEFAULT_BOUND, seed: int = 0,
+           max_write_bytes: int = DEFAULT_MAX_WRITE, capture_output: bool = False,
+           timeout: float | None = None) -> Verification:
+    """Run `command` under strace and check its watched files under each model."""
+    cwd = real(cwd or os.getcwd())
+    roots = [os.path.join(cwd, os.fspath(p)) for p in (watch or ["."])]
+    snapshot = take_snapshot(roots)
+    run = run_traced(command, cwd=cwd, env=env, max_write_bytes=max_write_bytes,
+                     capture_output=capture_output, timeout=timeout)
+    after = take_snapshot(roots)
+    verification = analyse(run.trace, snapshot, cwd, run.returncode, models, bound, seed,
+                           command=command, after=after)
+    verification.stdout, verification.stderr = run.stdout, run.stderr
+    return verification
+
+
+def analyse(trace: str, snapshot: Snapshot, cwd: str, returncode: int = 0,
+            models: tuple[str, ...] = ("posix",), bound: int = DEFAULT_BOUND, seed: int = 0,
+            command: list[str] | None = None, after: Snapshot | None = None) -> Verification:
+    lowered = lower(parse_trace(trace), snapshot, cwd)
+    ops = list(lowered.ops)
+    if returncode == 0:
+        ops.append(Ack("exit", kind="exit"))
+    watched = sorted(p for p, content in lowered.final.items()
+                     if snapshot.knows(p) and not (content is None and snapshot.before(p) is None))
+    verification = Verification(
+        command=list(command or []), cwd=cwd, returncode=returncode, ops=ops, watched=watched,
+        old={p: snapshot.before(p) for p in watched}, new={p: lowered.final[p] for p in watched},
+        results={}, gaps=list(lowered.gaps))
+    verification.warnings += _unexplained(verification, after)
+    if returncode != 0:
+        verification.warnings.append(
+            f"the command exited with status {returncode}: its exit acknowledges nothing")
+    promises = _promises(ops, lowered, watched)
+    made_dirs = {op.path for op in ops if isinstance(op, Mkdir)}
+    for name in models:
+        plan = MODELS[name](ops)
+        relevant = _relevant(plan, ops, lowered, watched)
+        enumeration = crash_states(plan, ops, relevant, bound, seed)
+        verdicts = _distinct(_judge(state, plan, lowered, made_dirs, verification, promises)
+                             for state in enumeration.states)
+        verification.results[name] = ModelResult(name, plan, relevant, enumeration, verdicts)
+    return verification
+
+
+def _unexplained(verification: Verification, after: Snapshot | None) -> list[str]:
+    """Watched files whose content after the run is not what the trace says: writes we did not
+    see (mmap, an untraced process, a file changed by something else)."""
+    if after is None:
+        return []
+    return [f"{path}: what it holds after the run is not what the traced writes produce "
+            "(mmap? a process outside the trace?)"
+            for path in verification.watched if after.before(path) != verification.new[path]]
+
+
+def _promises(ops: list[Op], lowered: Lowered, watched: list[str]) -> dict[str, int | None]:
+    """Per watched file, the first acknowledgement after its last change (None: none came)."""
+    acks = [i for i, op in enumerate(ops) if isinstance(op, Ack)]
+    promises: dict[str, int | None] = {}
+    for path in watched:
+        last = max((i for i, changed in enumerate(lowered.changes) if path in changed), default=-1)
+        promises[path] = next((a for a in acks if a > last), None)
+    return promises
+
+
+def _relevant(plan: Plan, ops: list[Op], lowered: Lowered, watched: list[str]) -> set[int]:
+    """The effects that can change what a watched path holds."""
+    paths = set(watched)
+    inodes = {lowered.initial[p] for p in paths if p in lowered.initial}
+    for op in ops:
+        if isinstance(op, Create) and op.path in paths:
+            inodes.add(op.ino)
+        elif isinstance(op, Rename) and (op.src in paths or op.dst in paths):
+            inodes.add(op.ino)
+    ancestors = {a for p in paths for a in _parents(p)}
+    relevant: set[int] = set()
+    for index, effect in enumerate(plan.effects):
+        match effect.change:
+            case EntryLink(path=path) | EntryUnlink(path=path):
+                hit = path in paths
+            case EntryMove(src=src, dst=dst):
+                hit = src in paths or dst in paths
+            case DirMake(path=path):
+                hit = path in ancestors
+            case SizeSet(ino=ino) | DataPut(ino=ino):
+                hit = ino in inodes
+        if hit:
+            relevant.add(index)
+    return relevant
+
+
+def _parents(path: str):
+    directory = os.path.dirname(path)
+    while directory != os.path.dirname(directory):
+        yield directory
+        directory = os.path.dirname(directory)
+
+
+def _judge(state: CrashState, plan: Plan, lowered: Lowered, made_dirs: set[str],
+           verification: Verification, promises: dict[str, int | None]) -> StateVerdict:
+    disk = rebuild(lowered.initial, lowered.initial_content,
+                   (plan.effects[e].change for e in sorted(state.persisted)), made_dirs)
+    files = []
+    for path in verification.watched:
+        held = disk.read(path)
+        old, new = verification.old[path], verification.new[path]
+        kind = classify(held, old, new)
+        promise = promises[path]
+        acknowledged = promise if promise is not None and promise < state.point else None
+        files.append(FileState(path, kind, held, acknowledged,
+                               _violation(kind, old, new, acknowledged)))
+    return StateVerdict(state, files)
+
+
+def _distinct(verdicts) -> list[StateVerdict]:
+    """Drop a state that repeats an earlier one in all that matters: the same effects on disk,
+    and each file promised or not (a later acknowledgement that promises nothing new)."""
+    seen: set[tuple] = set()
+    kept = []
+    for verdict in verdicts:
+        key = (verdict.state.persisted,
+               tuple(f.acknowledged is not None for f in verdict.files))
+        if key not in seen:
+            seen.add(key)
+            kept.append(verdict)
+    return kept
+
+
+def _violation(kind: str, old: bytes | None, new: bytes | None,
+               acknowledged: int | None) -> str | None:
+    if kind in (EMPTY, TORN):
+        return kind
+    if kind == MISSING and old is not None and new is not None:
+        return "lost (it existed before the run and after it)"
+    if acknowledged is not None and kind != NEW:
+        return f"{kind} after the acknowledgement"
+    return None

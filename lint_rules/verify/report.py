@@ -1,0 +1,166 @@
+"""A verification in words: what ran, what was checked, and each violating crash state as
+"power lost after ...; these operations persisted, these were lost; the file then held ..."."""
+from __future__ import annotations
+
+import os
+
+from .check import ModelResult, StateVerdict, Verification
+from .ops import Ack, describe
+
+MAX_OPS_LISTED = 60
+PREVIEW = 40
+
+
+def render(verification: Verification, limit: int = 10) -> str:
+    short = _shortener(verification.cwd)
+    lines = [f"durable-writes verify: {' '.join(verification.command) or '(recorded trace)'}"]
+    lines += _watched(verification, short)
+    lines += _operations(verification, short)
+    for note in verification.gaps:
+        lines.append(f"not modelled: {note}")
+    for note in verification.warnings:
+        lines.append(f"warning: {note}")
+    for result in verification.results.values():
+        lines.append("")
+        lines += _model(verification, result, short, limit)
+    lines.append("")
+    lines.append(_verdict(verification))
+    return "\n".join(lines) + "\n"
+
+
+def _shortener(cwd: str):
+    def short(path: str) -> str:
+        if path == cwd or path.startswith(cwd.rstrip(os.sep) + os.sep):
+            return os.path.relpath(path, cwd)
+        return path
+    return short
+
+
+def _watched(verification: Verification, short) -> list[str]:
+    if not verification.watched:
+        return ["watched files: none of the watched paths was written, renamed or removed"]
+    lines = ["watched files:"]
+    for path in verification.watched:
+        lines.append(f"  {short(path)}: old {_size(verification.old[path])}, "
+                     f"new {_size(verification.new[path])}")
+    return lines
+
+
+def _size(content: bytes | None) -> str:
+    return "missing" if content is None else f"{len(content)} bytes"
+
+
+def _operations(verification: Verification, short) -> list[str]:
+    listed = _ops_that_matter(verification)
+    acks = sum(isinstance(op, Ack) for op in verification.ops)
+    lines = [f"trace: {len(verification.ops)} operations ({acks} acknowledgements), "
+             f"exit status {verification.returncode}; those that matter:"]
+    for index in listed[:MAX_OPS_LISTED]:
+        lines.append(f"  #{index} {describe(verification.ops[index], short)}")
+    if len(listed) > MAX_OPS_LISTED:
+        lines.append(f"  ... and {len(listed) - MAX_OPS_LISTED} more")
+    return lines
+
+
+def _ops_that_matter(verification: Verification) -> list[int]:
+    """Operations behind effects on watched files, syncs, and acknowledgements."""
+    indices = {i for i, op in enumerate(verification.ops) if isinstance(op, Ack)}
+    for result in verification.results.values():
+        indices |= set(result.plan.syncs)
+        indices |= {result.plan.effects[e].op for e in result.relevant}
+    return sorted(indices)
+
+
+def _model(verification: Verification, result: ModelResult, short, limit: int) -> list[str]:
+    enumeration = result.enumeration
+    count = len(result.verdicts)
+    if enumeration.exhaustive:
+        how = "every dependency-closed state"
+    else:
+        how = (f"sampled: at {enumeration.sampled_points} of them the states exceeded the bound "
+               f"({enumeration.bound}), so closed states were drawn at random there")
+    lines = [f"model {result.model}: {count} distinct crash states at {enumeration.points} "
+             f"crash points ({how})"]
+    for path in verification.watched:
+        tally = result.tally()
+        parts = []
+        for acknowledged in (False, True):
+            kinds = {k: n for (p, k, a), n in sorted(tally.items())
+                     if p == path and a == acknowledged}
+            if kinds:
+                when = "after the acknowledgement" if acknowledged else "before"
+                parts.append(f"{when}: " + ", ".join(f"{k} in {n}" for k, n in kinds.items()))
+        lines.append(f"  {short(path)}: " + "; ".join(parts))
+    violating = result.violating
+    if not violating:
+        lines.append("  no violating state")
+        return lines
+    shown = _diverse(violating)[:limit]
+    first = f"; the first {len(shown)}:" if len(shown) < len(violating) else ":"
+    lines.append(f"  {len(violating)} violating states{first}")
+    for number, verdict in enumerate(shown, start=1):
+        lines += _state(number, verdict, verification, result, short)
+    return lines
+
+
+def _diverse(violating: list[StateVerdict]) -> list[StateVerdict]:
+    """One state per distinct kind of violation first, then the rest in order."""
+    first, rest, seen = [], [], set()
+    for verdict in violating:
+        signature = frozenset((f.path, f.kind, f.acknowledged is not None)
+                              for f in verdict.violations)
+        (rest if signature in seen else first).append(verdict)
+        seen.add(signature)
+    return first + rest
+
+
+def _state(number: int, verdict: StateVerdict, verification: Verification,
+           result: ModelResult, short) -> list[str]:
+    ops, plan, state = verification.ops, result.plan, verdict.state
+    last = state.point - 1
+    where = (f"after #{last} {describe(ops[last], short)}" if last >= 0
+             else "before the first operation")
+    lines = [f"  {number}. power lost {where}:"]
+    for f in verdict.violations:
+        promise = (f", promised by #{f.acknowledged} {describe(ops[f.acknowledged], short)}"
+                   if f.acknowledged is not None else "")
+        lines.append(f"     {short(f.path)} is {f.violation}{promise}: {_held(f.held)}")
+    executed = {e for e in result.relevant if plan.effects[e].op < state.point}
+    lines.append("     persisted: " + _effects(sorted(state.persisted), plan, ops, short))
+    lost = sorted(executed - state.persisted)
+    lines.append("     lost:      " + _effects(lost, plan, ops, short))
+    return lines
+
+
+def _effects(indices: list[int], plan, ops, short) -> str:
+    """Effects grouped by operation: `#2 write 8 bytes ... [size]`."""
+    if not indices:
+        return "nothing"
+    by_op: dict[int, list[str]] = {}
+    for index in indices:
+        effect = plan.effects[index]
+        by_op.setdefault(effect.op, []).append(effect.part)
+    items = []
+    for op, parts in by_op.items():
+        detail = ", ".join(p for p in parts if p)
+        total = sum(1 for e in plan.effects if e.op == op)
+        suffix = f" [{detail}]" if detail and total > 1 else ""
+        items.append(f"#{op} {describe(ops[op], short)}{suffix}")
+    return "; ".join(items)
+
+
+def _held(held: bytes | None) -> str:
+    if held is None:
+        return "the file does not exist"
+    preview = held[:PREVIEW]
+    more = "..." if len(held) > PREVIEW else ""
+    return f"it holds {len(held)} bytes {preview!r}{more}"
+
+
+def _verdict(verification: Verification) -> str:
+    parts = []
+    for name, result in verification.results.items():
+        count = len(result.violating)
+        parts.append(f"NOT DURABLE under {name} ({count} violating states)" if count
+                     else f"durable under {name}")
+    return "verdict: " + "; ".join(parts) if parts else "verdict: no model was checked"

@@ -1,0 +1,155 @@
+"""Crash states: which effects are on disk if power is lost after the first `point` operations.
+
+At a crash point, the effects of the operations that had run are candidates; those an fsync
+already made durable are certain; any other set of candidates can be on disk as long as it is
+*dependency-closed* (an effect is there only with everything it needs).  We enumerate those sets
+in program order, deciding each free effect in turn, so only closed sets are ever built.
+
+Only effects that can change a watched file take part (`relevant`); a need that passes through
+an effect that does not take part is followed to the relevant effects behind it.  Two crash
+points with the same candidates, the same durable set and the same acknowledgements give the
+same states; we visit the first of them.  Past `bound` states, a crash point is sampled: random
+closed sets (seeded), plus its smallest and its largest.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .models import Effect, Plan
+from .ops import Ack, Op
+
+DEFAULT_BOUND = 20000
+
+
+@dataclass(frozen=True)
+class CrashState:
+    point: int  # operations that had run when the power was lost
+    persisted: frozenset[int]  # indices into plan.effects
+
+
+@dataclass
+class Enumeration:
+    states: list[CrashState] = field(default_factory=list)
+    points: int = 0  # distinct crash points visited
+    sampled_points: int = 0  # of those, how many were sampled rather than enumerated
+    bound: int = DEFAULT_BOUND
+
+    @property
+    def exhaustive(self) -> bool:
+        return self.sampled_points == 0
+
+
+def crash_states(plan: Plan, ops: list[Op], relevant: set[int] | None = None,
+                 bound: int = DEFAULT_BOUND, seed: int = 0) -> Enumeration:
+    relevant = set(range(len(plan.effects))) if relevant is None else set(relevant)
+    needs = _relevant_needs(plan, relevant)
+    points = list(_distinct_points(plan, ops, relevant, needs))
+    result = Enumeration(points=len(points), bound=bound)
+    per_point = max(64, bound // max(1, len(points)))
+    rng = random.Random(seed)
+    seen: set[tuple[frozenset[int], int]] = set()
+    for point, executed, durable, acks in points:
+        free = [e for e in executed if e not in durable]
+        if 2 ** len(free) <= per_point:
+            sets = _closed_sets(free, durable, needs)
+        else:
+            result.sampled_points += 1
+            sets = _sampled_sets(free, durable, needs, per_point, rng)
+        for persisted in sets:
+            if (persisted, acks) not in seen:
+                seen.add((persisted, acks))
+                result.states.append(CrashState(point, persisted))
+    return result
+
+
+def _relevant_needs(plan: Plan, relevant: set[int]) -> list[frozenset[int]]:
+    """Per effect, the relevant effects it needs, looking through irrelevant ones."""
+    through: list[frozenset[int]] = []
+    for needs in plan.needs:
+        reached: set[int] = set()
+        for need in needs:
+            reached |= {need} if need in relevant else through[need]
+        through.append(frozenset(reached))
+    return through
+
+
+Point = tuple[int, list[int], frozenset[int], int]  # point, executed, durable, acks
+
+
+def _distinct_points(plan: Plan, ops: list[Op], relevant: set[int],
+                     needs: list[frozenset[int]]) -> Iterator[Point]:
+    by_op: dict[int, list[int]] = {}
+    for index, effect in enumerate(plan.effects):
+        if index in relevant:
+            by_op.setdefault(effect.op, []).append(index)
+    executed: list[int] = []
+    last_sync: dict[object, int] = {}  # key → index of the latest op that synced it
+    sync_all = -1
+    acks = 0
+    previous = None
+    for point in range(len(ops) + 1):
+        if point > 0:
+            op_index = point - 1
+            executed.extend(by_op.get(op_index, ()))
+            if op_index in plan.syncs:
+                keys = plan.syncs[op_index]
+                if keys is None:
+                    sync_all = op_index
+                else:
+                    for key in keys:
+                        last_sync[key] = op_index
+            if isinstance(ops[op_index], Ack):
+                acks += 1
+        durable = _close({e for e in executed
+                          if _synced(plan.effects[e], last_sync, sync_all)}, needs)
+        signature = (len(executed), durable, acks)
+        if signature != previous:
+            previous = signature
+            yield point, list(executed), durable, acks
+
+
+def _synced(effect: Effect, last_sync: dict[object, int], sync_all: int) -> bool:
+    """Every key of the effect was synced by an operation after it."""
+    if sync_all > effect.op:
+        return True
+    return all(last_sync.get(key, -1) > effect.op for key in effect.keys)
+
+
+def _close(effects: set[int], needs: list[frozenset[int]]) -> frozenset[int]:
+    closed = set(effects)
+    todo = list(effects)
+    while todo:
+        for need in needs[todo.pop()]:
+            if need not in closed:
+                closed.add(need)
+                todo.append(need)
+    return frozenset(closed)
+
+
+def _closed_sets(free: list[int], durable: frozenset[int],
+                 needs: list[frozenset[int]]) -> Iterator[frozenset[int]]:
+    """Every dependency-closed superset of `durable` within `durable ∪ free`."""
+    def walk(position: int, chosen: frozenset[int]) -> Iterator[frozenset[int]]:
+        if position == len(free):
+            yield chosen
+            return
+        effect = free[position]
+        yield from walk(position + 1, chosen)
+        if needs[effect] <= chosen:
+            yield from walk(position + 1, chosen | {effect})
+
+    return walk(0, durable)
+
+
+def _sampled_sets(free: list[int], durable: frozenset[int], needs: list[frozenset[int]],
+                  count: int, rng: random.Random) -> Iterator[frozenset[int]]:
+    yield durable
+    yield _close(set(durable) | set(free), needs)
+    for _ in range(count - 2):
+        chosen = set(durable)
+        for effect in free:
+            if needs[effect] <= chosen and rng.random() < 0.5:
+                chosen.add(effect)
+        yield frozenset(chosen)
