@@ -1,0 +1,7 @@
+import os
+
+
+def save_text(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f: f.write(text)
+    os.replace(tmp, path)

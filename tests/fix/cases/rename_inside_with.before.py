@@ -1,0 +1,8 @@
+import os
+
+
+def save_text(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as fh:
+        fh.write(text)
+        os.replace(tmp, path)
