@@ -84,9 +84,14 @@ class Verification:
 
     def violations(self, model: str) -> set[tuple[str, str, bool]]:
         """The distinct (path, kind, after acknowledgement) violations under `model`, with
-        paths relative to the working directory: what tests assert on."""
-        return {(os.path.relpath(f.path, self.cwd), f.kind, f.acknowledged is not None)
+        paths relative to the working directory when they are below it."""
+        return {(self.short(f.path), f.kind, f.acknowledged is not None)
                 for verdict in self.results[model].violating for f in verdict.violations}
+
+    def short(self, path: str) -> str:
+        if path.startswith(self.cwd.rstrip(os.sep) + os.sep):
+            return os.path.relpath(path, self.cwd)
+        return path
 
     def report(self, limit: int = 10) -> str:
         from .report import render

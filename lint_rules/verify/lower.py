@@ -150,6 +150,8 @@ class _Lowering:
 
     # -- effects on content -------------------------------------------------------------------
     def write(self, ino: int, offset: int, data: bytes) -> None:
+        if not data:
+            return
         size = self.size(ino)
         names = self.names_of(ino)
         current = self.content[ino]
@@ -230,6 +232,9 @@ def _write(state: _Lowering, call: Syscall) -> None:
         data, cut = iovec_data(call.args[1])
     else:
         data, cut = decode_c_string(call.args[1]), is_cut_off(call.args[1])
+    desc = state.description(ref)
+    if desc is None and ref.fd != 1:
+        return  # a pipe, a socket, a device: nothing that persists
     if len(data) < count:
         if cut:
             raise TraceError(f"line {call.line}: strace cut a {count}-byte {call.name} short; "
@@ -238,7 +243,6 @@ def _write(state: _Lowering, call: Syscall) -> None:
     data = data[:count]
     if ref.fd == 1:
         state.acknowledge(data)
-    desc = state.description(ref)
     if desc is None:
         return
     ino = state.file_of(desc)

@@ -2,8 +2,6 @@
 "power lost after ...; these operations persisted, these were lost; the file then held ..."."""
 from __future__ import annotations
 
-import os
-
 from .check import ModelResult, StateVerdict, Verification
 from .ops import Ack, describe
 
@@ -12,7 +10,7 @@ PREVIEW = 40
 
 
 def render(verification: Verification, limit: int = 10) -> str:
-    short = _shortener(verification.cwd)
+    short = verification.short
     lines = [f"durable-writes verify: {' '.join(verification.command) or '(recorded trace)'}"]
     lines += _watched(verification, short)
     lines += _operations(verification, short)
@@ -26,14 +24,6 @@ def render(verification: Verification, limit: int = 10) -> str:
     lines.append("")
     lines.append(_verdict(verification))
     return "\n".join(lines) + "\n"
-
-
-def _shortener(cwd: str):
-    def short(path: str) -> str:
-        if path == cwd or path.startswith(cwd.rstrip(os.sep) + os.sep):
-            return os.path.relpath(path, cwd)
-        return path
-    return short
 
 
 def _watched(verification: Verification, short) -> list[str]:

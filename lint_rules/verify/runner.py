@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -43,6 +44,22 @@ def find_strace(strace: str | None = None) -> str:
     return found
 
 
+def _run(argv: list[str], cwd: str | None, env: dict[str, str], capture_output: bool,
+         timeout: float | None) -> subprocess.CompletedProcess[str]:
+    """Run strace in its own process group, so that a timeout stops the traced program too
+    (a killed strace would only detach from it)."""
+    pipe = subprocess.PIPE if capture_output else None
+    with subprocess.Popen(argv, cwd=cwd, env=env, stdout=pipe, stderr=pipe, text=True,
+                          errors="replace", start_new_session=True) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise StraceError(f"the command did not finish within {timeout} seconds") from None
+    return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+
+
 def run_traced(command: list[str], cwd: str | None = None, env: dict[str, str] | None = None,
                max_write_bytes: int = DEFAULT_MAX_WRITE, strace: str | None = None,
                capture_output: bool = False, timeout: float | None = None) -> TracedRun:
@@ -54,8 +71,7 @@ def run_traced(command: list[str], cwd: str | None = None, env: dict[str, str] |
     with tempfile.TemporaryDirectory(prefix="durable-writes-verify-") as scratch:
         trace_file = os.path.join(scratch, "trace")
         argv = strace_command(trace_file, max_write_bytes, binary) + ["--", *command]
-        done = subprocess.run(argv, cwd=cwd, env=child_env, capture_output=capture_output,
-                              text=True, errors="replace", timeout=timeout)
+        done = _run(argv, cwd, child_env, capture_output, timeout)
         try:
             with open(trace_file, encoding="ascii", errors="replace") as fh:
                 trace = fh.read()

@@ -45,7 +45,7 @@ def crash_states(plan: Plan, ops: list[Op], relevant: set[int] | None = None,
                  bound: int = DEFAULT_BOUND, seed: int = 0) -> Enumeration:
     relevant = set(range(len(plan.effects))) if relevant is None else set(relevant)
     needs = _relevant_needs(plan, relevant)
-    points = list(_distinct_points(plan, ops, relevant, needs))
+    points = list(_distinct(_points(plan, ops, relevant, needs)))
     result = Enumeration(points=len(points), bound=bound)
     per_point = max(64, bound // max(1, len(points)))
     rng = random.Random(seed)
@@ -75,11 +75,31 @@ def _relevant_needs(plan: Plan, relevant: set[int]) -> list[frozenset[int]]:
     return through
 
 
+def states_at(plan: Plan, ops: list[Op], point: int,
+              relevant: set[int] | None = None) -> set[frozenset[int]]:
+    """Every dependency-closed state at one crash point (no bound, no deduplication)."""
+    relevant = set(range(len(plan.effects))) if relevant is None else set(relevant)
+    needs = _relevant_needs(plan, relevant)
+    for at, executed, durable, _ in _points(plan, ops, relevant, needs):
+        if at == point:
+            return set(_closed_sets([e for e in executed if e not in durable], durable, needs))
+    raise ValueError(f"no crash point {point}: there are {len(ops)} operations")
+
+
 Point = tuple[int, list[int], frozenset[int], int]  # point, executed, durable, acks
 
 
-def _distinct_points(plan: Plan, ops: list[Op], relevant: set[int],
-                     needs: list[frozenset[int]]) -> Iterator[Point]:
+def _distinct(points: Iterator[Point]) -> Iterator[Point]:
+    previous = None
+    for point in points:
+        signature = (len(point[1]), point[2], point[3])
+        if signature != previous:
+            previous = signature
+            yield point
+
+
+def _points(plan: Plan, ops: list[Op], relevant: set[int],
+            needs: list[frozenset[int]]) -> Iterator[Point]:
     by_op: dict[int, list[int]] = {}
     for index, effect in enumerate(plan.effects):
         if index in relevant:
@@ -88,7 +108,6 @@ def _distinct_points(plan: Plan, ops: list[Op], relevant: set[int],
     last_sync: dict[object, int] = {}  # key → index of the latest op that synced it
     sync_all = -1
     acks = 0
-    previous = None
     for point in range(len(ops) + 1):
         if point > 0:
             op_index = point - 1
@@ -104,10 +123,7 @@ def _distinct_points(plan: Plan, ops: list[Op], relevant: set[int],
                 acks += 1
         durable = _close({e for e in executed
                           if _synced(plan.effects[e], last_sync, sync_all)}, needs)
-        signature = (len(executed), durable, acks)
-        if signature != previous:
-            previous = signature
-            yield point, list(executed), durable, acks
+        yield point, list(executed), durable, acks
 
 
 def _synced(effect: Effect, last_sync: dict[object, int], sync_all: int) -> bool:

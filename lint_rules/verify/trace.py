@@ -88,21 +88,35 @@ def parse_call(body: str, pid: int | None = None, line: int = 0) -> Syscall | No
 
 
 def _closing_paren(text: str, start: int) -> int | None:
+    for i, ch, depth in _scan(text, start):
+        if ch == ")" and depth < 0:  # the parenthesis that the call's name opened
+            return i
+    return None
+
+
+def _scan(text: str, start: int = 0):
+    """(index, char, nesting depth) for the characters outside strings.
+
+    The depth counts brackets and -y annotations (`3</path>`: a `<` right after a name or a
+    number), closers included at the depth they close to; a `>` that closes nothing (as in
+    `[0] => [512]`) is ordinary.
+    """
     depth = 0
+    angles = 0
     i = start
     while i < len(text):
         ch = text[i]
         if ch == '"':
             i = _string_end(text, i)
             continue
-        if ch in "([{<":
+        if ch in "([{" or (ch == "<" and i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_")):
             depth += 1
-        elif ch in ")]}>":
-            if depth == 0 and ch == ")":
-                return i
+            angles += ch == "<"
+        elif ch in ")]}" or (ch == ">" and angles):
             depth -= 1
+            angles -= ch == ">"
+        yield i, ch, depth
         i += 1
-    return None
 
 
 def _string_end(text: str, start: int) -> int:
@@ -121,22 +135,11 @@ def _string_end(text: str, start: int) -> int:
 def split_args(text: str) -> list[str]:
     """Top-level comma-separated arguments (quotes, brackets and -y annotations respected)."""
     parts: list[str] = []
-    depth = 0
     start = 0
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == '"':
-            i = _string_end(text, i)
-            continue
-        if ch in "([{<":
-            depth += 1
-        elif ch in ")]}>":
-            depth -= 1
-        elif ch == "," and depth == 0:
+    for i, ch, depth in _scan(text):
+        if ch == "," and depth == 0:
             parts.append(text[start:i].strip())
             start = i + 1
-        i += 1
     tail = text[start:].strip()
     if tail or parts:
         parts.append(tail)

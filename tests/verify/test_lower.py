@@ -1,0 +1,137 @@
+"""Syscalls → operations, on the recorded traces.  Every fixture ran in a directory /w that
+held data.json = b'{"a": 0}\\n' (record_traces.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lint_rules.verify.lower import lower
+from lint_rules.verify.ops import (Ack, Create, Fsync, Mkdir, Rename, SyncAll, Truncate, Unlink,
+                                   Write)
+from lint_rules.verify.snapshot import Snapshot
+from lint_rules.verify.trace import TraceError, parse_trace
+
+TRACES = Path(__file__).parent / "traces"
+OLD = b'{"a": 0}\n'
+
+
+def lowered(name: str, roots=("/w",)):
+    calls = parse_trace((TRACES / f"{name}.strace").read_text())
+    return lower(calls, Snapshot(roots, {"/w/data.json": OLD}), "/w")
+
+
+def test_naive_writer():
+    result = lowered("naive")
+    assert result.ops == [
+        Create("/w/data.json.tmp", 1),
+        Write(1, "/w/data.json.tmp", 0, b'{"a": 1}', 0),
+        Rename("/w/data.json.tmp", "/w/data.json", 1, replaced=2),
+        Ack("saved"),
+    ]
+    assert result.initial == {"/w/data.json": 2}
+    assert result.initial_content == {2: OLD}
+    assert result.final == {"/w/data.json": b'{"a": 1}', "/w/data.json.tmp": None}
+    assert result.gaps == []
+
+
+def test_full_protocol_fsyncs_the_file_and_its_directory():
+    assert lowered("protocol").ops == [
+        Create("/w/data.json.tmp", 1),
+        Write(1, "/w/data.json.tmp", 0, b'{"a": 1}', 0),
+        Fsync("/w/data.json.tmp", 1),
+        Rename("/w/data.json.tmp", "/w/data.json", 1, replaced=2),
+        Fsync("/w", None),
+        Ack("saved"),
+    ]
+
+
+def test_offsets_appends_dups_truncation_and_relative_paths_after_chdir():
+    result = lowered("rawops")
+    assert result.ops == [
+        Create("/w/log", 1),
+        Write(1, "/w/log", 0, b"one\n", 0),
+        Write(1, "/w/log", 4, b"two\n", 4),  # O_APPEND
+        Create("/w/blob", 2),
+        Write(2, "/w/blob", 0, b"ab\x00\xffcd", 0),  # writev
+        Write(2, "/w/blob", 1, b"ZZ", 6),  # pwrite
+        Write(2, "/w/blob", 10, b"end", 6),  # after lseek, past the end
+        Truncate(2, "/w/blob", 12, 13),
+        Write(2, "/w/blob", 0, b"Q", 12),  # through the dup2'ed fd, after its lseek
+        Fsync("/w/blob", 2, data_only=True),
+        Mkdir("/w/sub"),
+        Rename("/w/blob", "/w/sub/blob", 2, replaced=None),
+        Unlink("/w/log", 1),
+        Rename("/w/sub/blob", "/w/sub/blob2", 2, replaced=None),  # relative to the new cwd
+        SyncAll(),
+        Ack("done"),
+    ]
+    assert result.final["/w/sub/blob2"] == b"QZZ\xffcd\x00\x00\x00\x00en"
+    assert result.final["/w/log"] is None
+
+
+def test_in_place_overwrite_threads_and_a_child_process():
+    result = lowered("threads")
+    assert result.ops == [
+        Truncate(1, "/w/data.json", 0, len(OLD)),
+        Write(1, "/w/data.json", 0, b'{"a": 1}', 0),
+        Create("/w/child.txt", 2),  # written by the child process
+        Write(2, "/w/child.txt", 0, b"from child", 0),
+        # Outside the watch roots, an O_CREAT open is taken to create the file (a FIFO here).
+        Create("/s/fifo", 3),
+        Write(3, "/s/fifo", 0, b"x", 0),
+        Ack("joined"),
+    ]
+
+
+def test_sendfile_copies_the_bytes_the_source_holds():
+    result = lowered("copy")
+    payload = bytes(range(256)) * 2
+    assert result.ops == [
+        Create("/w/src.bin", 1),
+        Write(1, "/w/src.bin", 0, payload, 0),
+        Create("/w/dst.bin", 2),
+        Write(2, "/w/dst.bin", 0, payload, 0),
+        Ack("copied"),
+    ]
+
+
+def test_changes_name_the_paths_each_operation_touched():
+    result = lowered("naive")
+    assert result.changes == [
+        frozenset({"/w/data.json.tmp"}), frozenset({"/w/data.json.tmp"}),
+        frozenset({"/w/data.json.tmp", "/w/data.json"}), frozenset()]
+
+
+def test_a_write_that_strace_cut_short_is_an_error():
+    trace = ('1  openat(AT_FDCWD</w>, "f", O_WRONLY|O_CREAT, 0666) = 3</w/f>\n'
+             '1  write(3</w/f>, "abc"..., 10) = 10\n')
+    with pytest.raises(TraceError, match="max-write-bytes"):
+        lower(parse_trace(trace), Snapshot(("/w",)), "/w")
+
+
+def test_cut_writes_to_pipes_do_not_matter():
+    trace = '1  write(5<pipe:[77]>, "abc"..., 10) = 10\n'
+    assert lower(parse_trace(trace), Snapshot(("/w",)), "/w").ops == []
+
+
+def test_a_write_through_an_fd_after_unlink_still_lands_on_its_inode():
+    trace = ('1  openat(AT_FDCWD</w>, "gone", O_WRONLY|O_CREAT, 0644) = 3</w/gone>\n'
+             '1  unlink("gone") = 0\n'
+             '1  write(3</w/gone>(deleted), "hi", 2) = 2\n')
+    assert lower(parse_trace(trace), Snapshot(("/w",)), "/w").ops == [
+        Create("/w/gone", 1), Unlink("/w/gone", 1), Write(1, "(unlinked)", 0, b"hi", 0)]
+
+
+def test_stdout_lines_split_across_writes_make_one_acknowledgement_each():
+    trace = ('1  write(1</dev/pts/0>, "par", 3) = 3\n'
+             '1  write(1</dev/pts/0>, "tial\\nsecond\\nthi", 15) = 15\n')
+    assert lower(parse_trace(trace), Snapshot(("/w",)), "/w").ops == [
+        Ack("partial"), Ack("second")]
+
+
+def test_rename_exchange_is_reported_not_guessed():
+    trace = ('1  renameat2(AT_FDCWD</w>, "a", AT_FDCWD</w>, "b", RENAME_EXCHANGE) = 0\n')
+    result = lower(parse_trace(trace), Snapshot(("/w",), {"/w/a": b"A", "/w/b": b"B"}), "/w")
+    assert result.ops == []
+    assert result.gaps == ["line 1: RENAME_EXCHANGE is not modelled"]
