@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 from dataclasses import dataclass
 from pathlib import Path
+
+from lint_rules.fix import fix_source
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -111,8 +114,16 @@ def derived_pairs() -> list[Pair]:
     ]
 
 
+@functools.cache
 def all_pairs() -> list[Pair]:
     return file_pairs() + derived_pairs()
+
+
+@functools.cache
+def fixed(pair: Pair) -> bytes:
+    """The fixer's output for a pair, computed once for all test modules: LibCST is the slow
+    part of the suite."""
+    return fix_source(pair.before, pair.name)
 
 
 def text_diff(expected: bytes, actual: bytes) -> str:

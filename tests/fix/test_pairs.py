@@ -12,7 +12,7 @@ from lint_rules.checker import check_source
 from lint_rules.config import Config
 from lint_rules.fix import fix_file_data, fix_source
 
-from .pairs import Pair, all_pairs, signatures, text_diff
+from .pairs import Pair, all_pairs, fixed, signatures, text_diff
 
 PAIRS = all_pairs()
 FIXABLE = {"DUR101", "DUR102", "DUR103"}
@@ -38,12 +38,6 @@ def pairs_for(test: str) -> list:
     return params
 
 
-@pytest.fixture(scope="module")
-def fixed() -> dict[str, bytes]:
-    """The fixer's output for each pair, computed once: LibCST parses are the slow part."""
-    return {pair.name: fix_source(pair.before, pair.name) for pair in PAIRS}
-
-
 def codes(data: bytes, name: str) -> list[str]:
     report = check_source(data, name, Config())
     assert report.error is None, report.error
@@ -63,8 +57,8 @@ def test_before_has_findings_to_fix(pair: Pair) -> None:
 
 
 @pytest.mark.parametrize("pair", pairs_for("test_fixed_text_is_exactly_the_expected_one"))
-def test_fixed_text_is_exactly_the_expected_one(pair: Pair, fixed: dict[str, bytes]) -> None:
-    actual = fixed[pair.name]
+def test_fixed_text_is_exactly_the_expected_one(pair: Pair) -> None:
+    actual = fixed(pair)
     assert actual == pair.after, f"{pair.name}:\n{text_diff(pair.after, actual)}"
 
 
@@ -77,25 +71,25 @@ def test_every_finding_is_fixed(pair: Pair) -> None:
 
 
 @pytest.mark.parametrize("pair", pairs_for("test_output_compiles"))
-def test_output_compiles(pair: Pair, fixed: dict[str, bytes]) -> None:
-    compile(fixed[pair.name], pair.name, "exec", dont_inherit=True)
+def test_output_compiles(pair: Pair) -> None:
+    compile(fixed(pair), pair.name, "exec", dont_inherit=True)
 
 
 @pytest.mark.parametrize("pair", pairs_for("test_output_is_clean"))
-def test_output_is_clean(pair: Pair, fixed: dict[str, bytes]) -> None:
-    assert not FIXABLE & set(codes(fixed[pair.name], pair.name))
+def test_output_is_clean(pair: Pair) -> None:
+    assert not FIXABLE & set(codes(fixed(pair), pair.name))
 
 
 @pytest.mark.parametrize("pair", pairs_for("test_second_run_changes_nothing"))
-def test_second_run_changes_nothing(pair: Pair, fixed: dict[str, bytes]) -> None:
-    once = fixed[pair.name]
+def test_second_run_changes_nothing(pair: Pair) -> None:
+    once = fixed(pair)
     assert fix_source(once, pair.name) == once
 
 
 @pytest.mark.parametrize("pair", pairs_for("test_signatures_are_unchanged"))
-def test_signatures_are_unchanged(pair: Pair, fixed: dict[str, bytes]) -> None:
+def test_signatures_are_unchanged(pair: Pair) -> None:
     before = signatures(pair.before)
-    after = signatures(fixed[pair.name])
+    after = signatures(fixed(pair))
     inserted = after.keys() - before.keys()
     # Only module-level helpers may appear, and nothing may disappear.
     assert all("." not in name and name.startswith("_fsync") for name in inserted), inserted
@@ -103,8 +97,8 @@ def test_signatures_are_unchanged(pair: Pair, fixed: dict[str, bytes]) -> None:
 
 
 @pytest.mark.parametrize("pair", pairs_for("test_line_endings_and_encoding_are_kept"))
-def test_line_endings_and_encoding_are_kept(pair: Pair, fixed: dict[str, bytes]) -> None:
-    actual = fixed[pair.name]
+def test_line_endings_and_encoding_are_kept(pair: Pair) -> None:
+    actual = fixed(pair)
     crlf = b"\r\n" in pair.before
     assert (actual.count(b"\r\n") == actual.count(b"\n")) if crlf else b"\r" not in actual
     if pair.before.startswith(b"# -*- coding: latin-1"):

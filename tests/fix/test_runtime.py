@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lint_rules.fix import fix_source
-
-from .pairs import Pair, all_pairs
+from .pairs import Pair, all_pairs, fixed
 from .spy import files_in, run_module, violations
 
 
@@ -56,6 +54,7 @@ RUNS: dict[str, Run] = {
         "save_config(d + '/c.ini', '[a]'); save_cache(d + '/c.bin', b'cache')",
         ("c.bin", "c.ini"),
     ),
+    "existing_file_helper": Run("save(Path(d) / 'e.txt', 'reused')", ("e.txt",)),
     "helper_name_taken": Run("save_text(d + '/h.txt', 'taken')", ("h.txt",)),
     "os_alias": Run("save_state(d + '/s.json', [1])", ("s.json",)),
     "from_os_import": Run("save_state(d + '/s.json', {'from': 'os'})", ("s.json",)),
@@ -104,8 +103,7 @@ def test_fixed_writers_are_durable_and_write_the_same_bytes(
     before_events, before_files = execute(pair.before, pair, tmp_path / "before", monkeypatch)
     assert violations(before_events), "the unfixed writer already looks durable"
 
-    fixed = fix_source(pair.before, pair.name)
-    after_events, after_files = execute(fixed, pair, tmp_path / "after", monkeypatch)
+    after_events, after_files = execute(fixed(pair), pair, tmp_path / "after", monkeypatch)
     assert violations(after_events) == [], after_events
     assert [e.kind for e in after_events].count("rename") == \
         [e.kind for e in before_events].count("rename")
