@@ -2,6 +2,8 @@
 "power lost after ...; these operations persisted, these were lost; the file then held ..."."""
 from __future__ import annotations
 
+import shlex
+
 from .check import ModelResult, StateVerdict, Verification
 from .ops import Ack, describe
 
@@ -11,7 +13,7 @@ PREVIEW = 40
 
 def render(verification: Verification, limit: int = 10) -> str:
     short = verification.short
-    lines = [f"durable-writes verify: {' '.join(verification.command) or '(recorded trace)'}"]
+    lines = [f"durable-writes verify: {_command(verification.command)}"]
     lines += _watched(verification, short)
     lines += _operations(verification, short)
     for note in verification.gaps:
@@ -24,6 +26,14 @@ def render(verification: Verification, limit: int = 10) -> str:
     lines.append("")
     lines.append(_verdict(verification))
     return "\n".join(lines) + "\n"
+
+
+def _command(argv: list[str]) -> str:
+    """The command as a shell would take it, a multi-line argument (`-c` source) cut short."""
+    if not argv:
+        return "(recorded trace)"
+    shown = [arg.strip().splitlines()[0] + " ..." if "\n" in arg.strip() else arg for arg in argv]
+    return shlex.join(shown)
 
 
 def _watched(verification: Verification, short) -> list[str]:
