@@ -90,15 +90,15 @@ class _ScopeRules:
     # -- DUR101 ---------------------------------------------------------------------------
 
     def _last_use(self, site: WriteSite, before: Pos) -> Pos | None:
-        uses = [p for p in self.scope.uses(site.handle_keys) if site.pos < p < before]
-        return max(uses, default=None)
+        return max(self.scope.uses(site, before), default=None)
 
     def _synced(self, site: WriteSite, rename: Rename) -> bool:
         after = self._last_use(site, rename.pos) or site.pos
-        targets = site.handle_keys | site.path_keys
+        until = min(rename.pos, self.scope.bound_until(site))
         return any(
-            sync.kind in ("handle", "path") and sync.target in targets
-            and after < sync.pos < rename.pos
+            (sync.kind == "handle" and sync.target in site.handle_keys
+             or sync.kind == "path" and sync.target in site.path_keys)
+            and after < sync.pos < until
             for sync in self.scope.syncs
         )
 
@@ -138,8 +138,10 @@ class _ScopeRules:
                 continue
             if sync.kind in ("parent", "dir"):
                 return True
-            if sync.kind in ("path", "handle") and sync.target not in skip:
+            if sync.kind == "path" and sync.target not in skip:
                 return True
+            if sync.kind == "handle" and not sync.opened and sync.target not in skip:
+                return True  # an fd from elsewhere: most likely the directory's
         return False
 
     def _fix_dir(self, rename: Rename) -> Fix | None:
@@ -156,7 +158,7 @@ class _ScopeRules:
             return
         for sync in self.scope.syncs:
             if not (sync.direct and sync.kind == "handle" and sync.target in site.handle_keys
-                    and sync.pos > site.pos):
+                    and site.pos < sync.pos < self.scope.bound_until(site)):
                 continue
             last = self._last_use(site, sync.pos)
             if last is None:

@@ -18,7 +18,10 @@ from lint_rules.findings import FileReport, Finding
 # test is far cheaper than a parse.
 _RELEVANT = (b"replace", b"rename", b"move", b"fsync")
 
-_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?", re.I)
+# flake8's own pattern: a code list that does not parse (`# noqa: DUR`) means a bare noqa.
+_NOQA = re.compile(
+    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.I
+)
 
 
 def may_have_findings(data: bytes) -> bool:
@@ -29,6 +32,20 @@ def decode(data: bytes) -> str:
     """Decode Python source the way the interpreter does (BOM, coding cookie, else UTF-8)."""
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return data.decode(encoding)
+
+
+def _first_undecodable_line(data: bytes) -> int:
+    """The line to point at when decoding failed (the cookie's own errors say no line)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        encoding = "utf-8"
+    for number, line in enumerate(data.splitlines(), start=1):
+        try:
+            line.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            return number
+    return 1
 
 
 def is_silenced(finding: Finding, lines: list[str]) -> bool:
@@ -51,9 +68,8 @@ def check_source(data: bytes, path: str, config: Config) -> FileReport:
     try:
         source = decode(data)
     except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
-        report.error = f"cannot decode: {exc}"
-        start = getattr(exc, "start", 0)
-        report.error_line = data.count(b"\n", 0, start) + 1
+        report.error = f"cannot decode: {getattr(exc, 'msg', None) or exc}"
+        report.error_line = _first_undecodable_line(data)
         return report
     try:
         tree = ast.parse(source, filename=path)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lint_rules.config import Config
 from lint_rules.names import Imports, Keys
-from lint_rules.scope import _FSYNCS, Collector
+from lint_rules.scope import FSYNCS, Collector
 
 Fact = tuple[str, str | None]
 
@@ -130,7 +130,7 @@ class Helpers:
         return Summary(params, tuple(frozenset(k) for k in kinds), method)
 
     def _candidates(self, functions):
-        """Functions that call fsync, a configured helper, or (transitively) such a function."""
+        """Functions that flush, fsync, call a configured helper, or (transitively) such a function."""
         called: dict[int, set[str]] = {}
         chosen = []
         for func, method in functions:
@@ -139,7 +139,8 @@ class Helpers:
             for node in ast.walk(func):
                 if isinstance(node, ast.Call):
                     qualified = self.imports.qualname(node.func)
-                    if qualified in _FSYNCS or (qualified and (
+                    flushes = getattr(node.func, "attr", None) == "flush"
+                    if flushes or qualified in FSYNCS or (qualified and (
                             _configured(qualified, self.file_helpers)
                             or _configured(qualified, self.dir_helpers))):
                         direct = True

@@ -87,6 +87,8 @@ class Keys:
                 self.parents[name] = parent
 
     def unwrap(self, expr: ast.expr) -> ast.expr:
+        if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
+            expr = expr.values[0]  # `os.path.dirname(path) or "."`
         while isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
             if self.imports.qualname(expr.func) in _TRANSPARENT:
                 expr = expr.args[0]

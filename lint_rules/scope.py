@@ -16,7 +16,7 @@ Pos = tuple[int, int]
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _RENAMES = frozenset({"os.replace", "os.rename", "os.renames", "shutil.move"})
-_FSYNCS = frozenset({"os.fsync", "os.fdatasync"})
+FSYNCS = frozenset({"os.fsync", "os.fdatasync"})
 _OPENS = frozenset({"open", "io.open", "builtins.open", "codecs.open"})
 _TEMP_FILES = frozenset({"tempfile.NamedTemporaryFile", "tempfile.mkstemp"})
 _TEMP_DIRS = frozenset({"tempfile.mkdtemp"})
@@ -87,6 +87,7 @@ class Sync:
     call: ast.Call
     stmt: ast.stmt
     direct: bool  # an os.fsync/os.fdatasync call itself, not a helper
+    opened: bool = False  # for "handle": this scope opened it, so "path" facts say which file
 
     @property
     def pos(self) -> Pos:
@@ -103,30 +104,45 @@ class Scope:
     syncs: list[Sync] = field(default_factory=list)
     closes: list[tuple[str, ast.Call, ast.stmt]] = field(default_factory=list)
     names: list[tuple[ast.expr, ast.AST]] = field(default_factory=list)  # (node, parent)
+    stores: list[tuple[str, Pos]] = field(default_factory=list)  # names bound, and where
+    # Calls whose arguments are not "uses" of a handle: syncs, helpers that sync, closes.
+    neutral_calls: set[int] = field(default_factory=set)
     assigns: list[tuple[str, ast.expr]] = field(default_factory=list)  # name = value
 
-    def uses(self, handle_keys: set[str]) -> list[Pos]:
-        """Positions where a handle is used for anything but flush/fileno/close/name/fsync."""
+    def uses(self, site: "WriteSite", before: Pos) -> list[Pos]:
+        """Where the site's handle is used for its data (not flush/fileno/close/name/syncs),
+        after the site and before `before` or the next rebinding of the handle's name."""
+        if not site.handle_keys:
+            return []
+        end = min([before, *self._rebinding(site)])
+        last_parts = {key.rsplit(".", 1)[-1] for key in site.handle_keys}
         found = []
         for node, parent in self.names:
+            if getattr(node, "id", getattr(node, "attr", None)) not in last_parts:
+                continue
             if isinstance(parent, ast.Attribute) and parent.attr in _NEUTRAL_ATTRS:
                 continue
-            if isinstance(parent, ast.Call) and node in parent.args and _is_neutral_call(parent):
+            if isinstance(parent, ast.Call) and id(parent) in self.neutral_calls \
+                    and node is not parent.func:
                 continue
-            if self.keys.key(node) in handle_keys:
+            if site.pos < pos(node) < end and self.keys.key(node) in site.handle_keys:
                 found.append(pos(node))
         return found
 
+    def _rebinding(self, site: "WriteSite") -> list[Pos]:
+        bound_at = pos(site.handle) if site.handle is not None else site.pos
+        return [at for key, at in self.stores if key in site.handle_keys and at > bound_at]
 
-def _is_neutral_call(call: ast.Call) -> bool:
-    func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return name in {"fsync", "fdatasync", "close"}
+    def bound_until(self, site: "WriteSite") -> Pos:
+        """The handle means this site's file until its name is bound to something else."""
+        return min(self._rebinding(site), default=(1 << 30, 0))
 
 
 def walk_scope(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None, ast.stmt]]:
     """(node, parent, innermost statement) for every node of one scope, in pre-order."""
-    stack: list[tuple[ast.AST, ast.AST | None, ast.stmt]] = [(s, None, s) for s in reversed(body)]
+    stack: list[tuple[ast.AST, ast.AST | None, ast.stmt]] = [
+        (s, None, s) for s in reversed(body) if not isinstance(s, _NESTED)
+    ]
     while stack:
         node, parent, stmt = stack.pop()
         yield node, parent, stmt
@@ -134,6 +150,18 @@ def walk_scope(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None, 
             if not isinstance(child, _NESTED):
                 inner = child if isinstance(child, ast.stmt) else stmt
                 stack.append((child, node, inner))
+
+
+def _parameter_defaults(node: ast.AST) -> dict[str, ast.expr]:
+    """`def f(path, mode="w")` -> {"mode": "w"}: a mode passed through is usually the default."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return {}
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]],
+                        args.defaults))
+    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    return defaults
 
 
 def _is_write_mode(mode: ast.expr | None) -> bool:
@@ -162,6 +190,11 @@ def _bindings(nodes: list[tuple[ast.AST, ast.AST | None, ast.stmt]]) -> dict[int
     for node, _, _ in nodes:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             bound[id(node.value)] = (node.targets[0], None)
+            value = node.value
+            # `d = Path(tempfile.mkdtemp())`: the inner call is bound to `d` as well.
+            if isinstance(value, ast.Call) and len(value.args) == 1 \
+                    and isinstance(value.args[0], ast.Call):
+                bound.setdefault(id(value.args[0]), (node.targets[0], None))
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             bound[id(node.value)] = (node.target, None)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
@@ -186,12 +219,16 @@ class Collector:
         self._fd_paths: dict[str, set[str]] = {}  # handle or fd key -> keys of the opened path
         self._fd_parents: dict[str, str] = {}  # fd key -> key of the path whose directory it is
         self._temps: dict[str, WriteSite] = {}  # fd key -> the raw site mkstemp created
+        self._defaults = _parameter_defaults(node)
         calls = []
         for child, parent, stmt in nodes:
             if isinstance(child, ast.Call):
                 calls.append((child, stmt))
-            elif isinstance(child, (ast.Name, ast.Attribute)) and isinstance(child.ctx, ast.Load):
-                scope.names.append((child, parent))
+            elif isinstance(child, (ast.Name, ast.Attribute)):
+                if isinstance(child.ctx, ast.Load):
+                    scope.names.append((child, parent))
+                else:
+                    scope.stores.append((ast.unparse(child), pos(child)))
             elif isinstance(child, ast.Assign) and len(child.targets) == 1:
                 target = child.targets[0]
                 if isinstance(target, ast.Name):
@@ -200,6 +237,11 @@ class Collector:
         for call, stmt in calls:
             self._call(scope, call, stmt)
         return scope
+
+    def _mode(self, mode: ast.expr | None) -> ast.expr | None:
+        if isinstance(mode, ast.Name) and mode.id in self._defaults:
+            return self._defaults[mode.id]
+        return mode
 
     def _target(self, call: ast.Call) -> tuple[ast.expr | None, ast.stmt | None]:
         return self._bound.get(id(call), (None, None))
@@ -232,14 +274,14 @@ class Collector:
         method = func.attr if isinstance(func, ast.Attribute) else None
         on_object = method is not None and not self.imports.is_module(func.value)
         if qualified in _OPENS:
-            path, mode = call_arg(call, 0, "file"), call_arg(call, 1, "mode")
+            path, mode = call_arg(call, 0, "file"), self._mode(call_arg(call, 1, "mode"))
             if _is_write_mode(mode) and path is not None:
                 unbuffered = _is_unbuffered(call, 2) and "b" in mode.value
                 self._add_file(scope, call, stmt, path, buffered=not unbuffered)
             else:
                 self._remember_open(keys, self._target(call)[0], path)
         elif method == "open" and on_object and qualified != "os.open":
-            mode = call_arg(call, 0, "mode")
+            mode = self._mode(call_arg(call, 0, "mode"))
             if _is_write_mode(mode):
                 unbuffered = _is_unbuffered(call, 1) and "b" in mode.value
                 self._add_file(scope, call, stmt, func.value, buffered=not unbuffered)
@@ -264,7 +306,7 @@ class Collector:
         elif method in ("replace", "rename") and on_object and self._is_path_rename(call):
             dst = call.args[0] if call.args else call.keywords[0].value
             scope.renames.append(Rename(call, stmt, keys.key(func.value), func.value, dst))
-        elif qualified in _FSYNCS:
+        elif qualified in FSYNCS:
             self._fsync(scope, call, stmt)
         elif method == "flush" and not call.args:
             scope.syncs.append(Sync("flush", keys.key(func.value), call, stmt, direct=True))
@@ -272,9 +314,11 @@ class Collector:
             scope.closes.append((keys.key(func.value), call, stmt))
         elif qualified == "os.close" and call.args:
             scope.closes.append((keys.key(call.args[0]), call, stmt))
+            scope.neutral_calls.add(id(call))
         else:
             for kind, target in self.helper_facts(call, qualified, keys):
                 scope.syncs.append(Sync(kind, target, call, stmt, direct=False))
+                scope.neutral_calls.add(id(call))
 
     @staticmethod
     def _is_path_rename(call: ast.Call) -> bool:
@@ -284,7 +328,7 @@ class Collector:
 
     def _fdopen(self, scope: Scope, call: ast.Call, stmt: ast.stmt) -> None:
         keys = scope.keys
-        fd, mode = call_arg(call, 0, "fd"), call_arg(call, 1, "mode")
+        fd, mode = call_arg(call, 0, "fd"), self._mode(call_arg(call, 1, "mode"))
         if fd is None:
             return
         fd_key = keys.key(fd)
@@ -349,8 +393,10 @@ class Collector:
         if arg is None:
             return
         target = scope.keys.key(arg)
-        scope.syncs.append(Sync("handle", target, call, stmt, direct=True))
-        for path in self._fd_paths.get(target, ()):
+        scope.neutral_calls.add(id(call))
+        paths = self._fd_paths.get(target, ())
+        scope.syncs.append(Sync("handle", target, call, stmt, direct=True, opened=bool(paths)))
+        for path in paths:
             scope.syncs.append(Sync("path", path, call, stmt, direct=True))
         if target in self._fd_parents:
             scope.syncs.append(Sync("parent", self._fd_parents[target], call, stmt, direct=True))

@@ -13,7 +13,6 @@ change.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .lower import Lowered, lower
@@ -46,21 +45,32 @@ class StateVerdict:
 
 
 @dataclass
+class FileResult:
+    """One watched file under one model: the crash states of the effects that can change it."""
+
+    path: str
+    relevant: set[int]  # indices into the plan's effects
+    enumeration: Enumeration
+    verdicts: list[StateVerdict]
+
+
+@dataclass
 class ModelResult:
     model: str
     plan: Plan
-    relevant: set[int]  # the effects that can change a watched file
-    enumeration: Enumeration
-    verdicts: list[StateVerdict]
+    files: dict[str, FileResult]
+
+    @property
+    def verdicts(self) -> list[StateVerdict]:
+        return [v for result in self.files.values() for v in result.verdicts]
 
     @property
     def violating(self) -> list[StateVerdict]:
         return [v for v in self.verdicts if v.violations]
 
-    def tally(self) -> Counter[tuple[str, str, bool]]:
-        """(path, kind, acknowledged) → number of states."""
-        return Counter((f.path, f.kind, f.acknowledged is not None)
-                       for verdict in self.verdicts for f in verdict.files)
+    @property
+    def exhaustive(self) -> bool:
+        return all(result.enumeration.exhaustive for result in self.files.values())
 
 
 @dataclass
@@ -137,11 +147,17 @@ def analyse(trace: str, snapshot: Snapshot, cwd: str, returncode: int = 0,
     made_dirs = {op.path for op in ops if isinstance(op, Mkdir)}
     for name in models:
         plan = MODELS[name](ops)
-        relevant = _relevant(plan, ops, lowered, watched)
-        enumeration = crash_states(plan, ops, relevant, bound, seed)
-        verdicts = _distinct(_judge(state, plan, lowered, made_dirs, verification, promises)
-                             for state in enumeration.states)
-        verification.results[name] = ModelResult(name, plan, relevant, enumeration, verdicts)
+        files = {}
+        for path in watched:
+            # Each file on its own: the states of its effects are the projections of the
+            # whole disk's states (a need through another file's effect is followed), and a
+            # file's verdict depends on nothing else.  Several files cost a sum, not a product.
+            relevant = _relevant(plan, ops, lowered, path)
+            enumeration = crash_states(plan, ops, relevant, bound, seed)
+            verdicts = _distinct(_judge(state, plan, lowered, made_dirs, verification, path,
+                                        promises[path]) for state in enumeration.states)
+            files[path] = FileResult(path, relevant, enumeration, verdicts)
+        verification.results[name] = ModelResult(name, plan, files)
     return verification
 
 
@@ -165,23 +181,22 @@ def _promises(ops: list[Op], lowered: Lowered, watched: list[str]) -> dict[str, 
     return promises
 
 
-def _relevant(plan: Plan, ops: list[Op], lowered: Lowered, watched: list[str]) -> set[int]:
-    """The effects that can change what a watched path holds."""
-    paths = set(watched)
-    inodes = {lowered.initial[p] for p in paths if p in lowered.initial}
+def _relevant(plan: Plan, ops: list[Op], lowered: Lowered, watched: str) -> set[int]:
+    """The effects that can change what the path `watched` holds."""
+    inodes = {lowered.initial[watched]} if watched in lowered.initial else set()
     for op in ops:
-        if isinstance(op, Create) and op.path in paths:
+        if isinstance(op, Create) and op.path == watched:
             inodes.add(op.ino)
-        elif isinstance(op, Rename) and (op.src in paths or op.dst in paths):
+        elif isinstance(op, Rename) and watched in (op.src, op.dst):
             inodes.add(op.ino)
-    ancestors = {a for p in paths for a in _parents(p)}
+    ancestors = set(_parents(watched))
     relevant: set[int] = set()
     for index, effect in enumerate(plan.effects):
         match effect.change:
             case EntryLink(path=path) | EntryUnlink(path=path):
-                hit = path in paths
+                hit = path == watched
             case EntryMove(src=src, dst=dst):
-                hit = src in paths or dst in paths
+                hit = watched in (src, dst)
             case DirMake(path=path):
                 hit = path in ancestors
             case SizeSet(ino=ino) | DataPut(ino=ino):
@@ -199,19 +214,15 @@ def _parents(path: str):
 
 
 def _judge(state: CrashState, plan: Plan, lowered: Lowered, made_dirs: set[str],
-           verification: Verification, promises: dict[str, int | None]) -> StateVerdict:
+           verification: Verification, path: str, promise: int | None) -> StateVerdict:
     disk = rebuild(lowered.initial, lowered.initial_content,
                    (plan.effects[e].change for e in sorted(state.persisted)), made_dirs)
-    files = []
-    for path in verification.watched:
-        held = disk.read(path)
-        old, new = verification.old[path], verification.new[path]
-        kind = classify(held, old, new)
-        promise = promises[path]
-        acknowledged = promise if promise is not None and promise < state.point else None
-        files.append(FileState(path, kind, held, acknowledged,
-                               _violation(kind, old, new, acknowledged)))
-    return StateVerdict(state, files)
+    held = disk.read(path)
+    old, new = verification.old[path], verification.new[path]
+    kind = classify(held, old, new)
+    acknowledged = promise if promise is not None and promise < state.point else None
+    return StateVerdict(state, [FileState(path, kind, held, acknowledged,
+                                          _violation(kind, old, new, acknowledged))])
 
 
 def _distinct(verdicts) -> list[StateVerdict]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shlex
+from collections import Counter
 
-from .check import ModelResult, StateVerdict, Verification
+from .check import FileResult, ModelResult, StateVerdict, Verification
+from .models import Plan
 from .ops import Ack, describe
 
 MAX_OPS_LISTED = 60
@@ -67,40 +69,50 @@ def _ops_that_matter(verification: Verification) -> list[int]:
     indices = {i for i, op in enumerate(verification.ops) if isinstance(op, Ack)}
     for result in verification.results.values():
         indices |= set(result.plan.syncs)
-        indices |= {result.plan.effects[e].op for e in result.relevant}
+        for file in result.files.values():
+            indices |= {result.plan.effects[e].op for e in file.relevant}
     return sorted(indices)
 
 
 def _model(verification: Verification, result: ModelResult, short, limit: int) -> list[str]:
-    enumeration = result.enumeration
-    count = len(result.verdicts)
+    lines = [f"model {result.model}:"]
+    for file in result.files.values():
+        lines += _file(verification, result, file, short, limit)
+    return lines
+
+
+def _file(verification: Verification, result: ModelResult, file: FileResult, short,
+          limit: int) -> list[str]:
+    enumeration = file.enumeration
     if enumeration.exhaustive:
         how = "every dependency-closed state"
     else:
-        how = (f"sampled: at {enumeration.sampled_points} of them the states exceeded the bound "
-               f"({enumeration.bound}), so closed states were drawn at random there")
-    lines = [f"model {result.model}: {count} distinct crash states at {enumeration.points} "
-             f"crash points ({how})"]
-    for path in verification.watched:
-        tally = result.tally()
-        parts = []
-        for acknowledged in (False, True):
-            kinds = {k: n for (p, k, a), n in sorted(tally.items())
-                     if p == path and a == acknowledged}
-            if kinds:
-                when = "after the acknowledgement" if acknowledged else "before"
-                parts.append(f"{when}: " + ", ".join(f"{k} in {n}" for k, n in kinds.items()))
-        lines.append(f"  {short(path)}: " + "; ".join(parts))
-    violating = result.violating
+        how = (f"sampled at {enumeration.sampled_points} of them, where the states exceeded "
+               f"the bound ({enumeration.bound}): closed states drawn at random")
+    lines = [f"  {short(file.path)}: {len(file.verdicts)} distinct crash states at "
+             f"{enumeration.points} crash points ({how})"]
+    tally = Counter((f.kind, f.acknowledged is not None)
+                    for verdict in file.verdicts for f in verdict.files)
+    for acknowledged, when in ((False, "before the acknowledgement"),
+                               (True, "after the acknowledgement")):
+        kinds = [f"{kind} in {n}" for (kind, after), n in sorted(tally.items())
+                 if after == acknowledged]
+        if kinds:
+            lines.append(f"    {when}: {', '.join(kinds)}")
+    violating = [v for v in file.verdicts if v.violations]
     if not violating:
-        lines.append("  no violating state")
+        lines.append("    no violating state")
         return lines
     shown = _diverse(violating)[:limit]
     first = f"; the first {len(shown)}:" if len(shown) < len(violating) else ":"
-    lines.append(f"  {len(violating)} violating states{first}")
+    lines.append(f"    {_count(len(violating), 'violating state')}{first}")
     for number, verdict in enumerate(shown, start=1):
-        lines += _state(number, verdict, verification, result, short)
+        lines += _state(number, verdict, verification, result.plan, file, short)
     return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _diverse(violating: list[StateVerdict]) -> list[StateVerdict]:
@@ -114,21 +126,21 @@ def _diverse(violating: list[StateVerdict]) -> list[StateVerdict]:
     return first + rest
 
 
-def _state(number: int, verdict: StateVerdict, verification: Verification,
-           result: ModelResult, short) -> list[str]:
-    ops, plan, state = verification.ops, result.plan, verdict.state
+def _state(number: int, verdict: StateVerdict, verification: Verification, plan: Plan,
+           file: FileResult, short) -> list[str]:
+    ops, state = verification.ops, verdict.state
     last = state.point - 1
     where = (f"after #{last} {describe(ops[last], short)}" if last >= 0
              else "before the first operation")
-    lines = [f"  {number}. power lost {where}:"]
+    lines = [f"    {number}. power lost {where}:"]
     for f in verdict.violations:
         promise = (f", promised by #{f.acknowledged} {describe(ops[f.acknowledged], short)}"
                    if f.acknowledged is not None else "")
-        lines.append(f"     {short(f.path)} is {f.violation}{promise}: {_held(f.held)}")
-    executed = {e for e in result.relevant if plan.effects[e].op < state.point}
-    lines.append("     persisted: " + _effects(sorted(state.persisted), plan, ops, short))
+        lines.append(f"       {short(f.path)} is {f.violation}{promise}: {_held(f.held)}")
+    executed = {e for e in file.relevant if plan.effects[e].op < state.point}
+    lines.append("       persisted: " + _effects(sorted(state.persisted), plan, ops, short))
     lost = sorted(executed - state.persisted)
-    lines.append("     lost:      " + _effects(lost, plan, ops, short))
+    lines.append("       lost:      " + _effects(lost, plan, ops, short))
     return lines
 
 
@@ -161,6 +173,6 @@ def _verdict(verification: Verification) -> str:
     parts = []
     for name, result in verification.results.items():
         count = len(result.violating)
-        parts.append(f"NOT DURABLE under {name} ({count} violating states)" if count
+        parts.append(f"NOT DURABLE under {name} ({_count(count, 'violating state')})" if count
                      else f"durable under {name}")
     return "verdict: " + "; ".join(parts) if parts else "verdict: no model was checked"
