@@ -66,7 +66,8 @@ def test_a_second_run_finds_nothing_to_do(project: Path, capsys) -> None:
     assert "fixed 0 finding(s) in 0 file(s)" in capsys.readouterr().err
 
 
-def test_check_writes_nothing_and_exits_1_when_something_would_change(project: Path, capsys) -> None:
+def test_check_writes_nothing_and_exits_1_when_something_would_change(
+        project: Path, capsys) -> None:
     before = snapshot(project)
     assert fix([project], check=True) == 1
     assert snapshot(project) == before
@@ -178,3 +179,27 @@ def test_no_temporary_files_are_left_next_to_a_fixed_file(tmp_path: Path) -> Non
     target.write_bytes(WRITER)
     assert fix([target]) == 0
     assert os.listdir(tmp_path) == ["store.py"]
+
+
+def test_a_fix_whose_result_would_not_parse_is_not_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    # LibCST only builds valid syntax, so make the final re-parse refuse the fixed text (it
+    # is the only text that calls the inserted helper) and check that nothing is written.
+    import ast
+
+    import lint_rules.fix
+
+    real_parse = ast.parse
+
+    def parse(text, *args, **kwargs):
+        raw = text if isinstance(text, bytes) else text.encode()
+        if b"_fsync_parent_dir(path)" in raw:
+            raise SyntaxError("simulated", ("<fixed>", 1, 1, ""))
+        return real_parse(text, *args, **kwargs)
+
+    monkeypatch.setattr(lint_rules.fix.ast, "parse", parse)
+    target = tmp_path / "store.py"
+    target.write_bytes(WRITER)
+    assert fix([target]) == 1
+    assert target.read_bytes() == WRITER
+    assert f"{target}: not fixed: the fixed file would not parse" in capsys.readouterr().err
