@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import textwrap
 
 import pytest
 
@@ -73,10 +72,9 @@ def test_a_naive_writer_fails_with_its_states_in_words(existing, monkeypatch, ca
     assert "#2 rename data.json.tmp -> data.json" in out
     assert "print 'saved' (acknowledgement)" in out
     assert "(every dependency-closed state)" in out
-    assert textwrap.dedent("""\
-        data.json is empty: it holds 0 bytes b''
-             persisted: #2 rename data.json.tmp -> data.json
-             lost:      #1 write 8 bytes at offset 0 to data.json.tmp [size, data]""") in out
+    assert ("data.json is empty: it holds 0 bytes b''\n"
+            "       persisted: #2 rename data.json.tmp -> data.json\n"
+            "       lost:      #1 write 8 bytes at offset 0 to data.json.tmp [size, data]") in out
     # Where stdout is a file, each print is also a write: the operation numbers move.
     assert re.search(r"data.json is old after the acknowledgement, promised by #\d+ print "
                      r"'saved' \(acknowledgement\): it holds 9 bytes", out)

@@ -25,6 +25,7 @@ def violations(writer, tmp_path: Path, existing: bool = True):
     result = verify_call(writer, str(target), {"a": 1}, watch=[tmp_path], model="both")
     assert target.read_bytes() == b'{"a": 1}'
     assert result.watched == [str(target)]
+    assert result.warnings == [] and result.gaps == []
     path = str(target)
     return ({(p, kind, after) for p, kind, after in result.violations("posix") if p == path},
             {(p, kind, after) for p, kind, after in result.violations("ext4") if p == path},
@@ -81,7 +82,7 @@ def test_states_are_enumerated_exhaustively_for_small_writers(tmp_path):
     (tmp_path / "data.json").write_bytes(OLD)
     result = verify_call(writers.naive, str(tmp_path / "data.json"), {"a": 1},
                          watch=[tmp_path], model="both")
-    assert all(r.enumeration.exhaustive for r in result.results.values())
+    assert all(r.exhaustive for r in result.results.values())
 
 
 def test_the_temporary_file_is_not_watched(tmp_path):
@@ -91,6 +92,16 @@ def test_the_temporary_file_is_not_watched(tmp_path):
     assert result.watched == [str(tmp_path / "data.json")]
     assert result.old == {str(tmp_path / "data.json"): OLD}
     assert result.new == {str(tmp_path / "data.json"): b'{"a": 1}'}
+
+
+def test_each_watched_file_is_judged_on_its_own(tmp_path):
+    durable, naive = tmp_path / "durable.json", tmp_path / "naive.json"
+    for path in (durable, naive):
+        path.write_bytes(OLD)
+    result = verify_call(writers.two_files, str(durable), str(naive), watch=[tmp_path],
+                         model="posix")
+    assert result.watched == [str(durable), str(naive)]
+    assert {path for path, _, _ in result.violations("posix")} == {str(naive)}
 
 
 @pytest.mark.parametrize("model", ["posix", "ext4"])

@@ -50,6 +50,11 @@ def in_place(path: str, obj: object) -> None:
         json.dump(obj, fh)
 
 
+def two_files(durable_path: str, naive_path: str) -> None:
+    full_protocol(durable_path, {"a": 1})
+    naive(naive_path, {"a": 1})
+
+
 def failing(path: str) -> None:
     raise ValueError(f"cannot write {path}")
 

@@ -1,0 +1,61 @@
+"""The whole analysis on recorded traces, without running strace: which files are watched,
+what old and new are, and the verdicts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from lint_rules.verify.check import analyse
+from lint_rules.verify.snapshot import Snapshot
+
+TRACES = Path(__file__).parent / "traces"
+OLD = b'{"a": 0}\n'
+
+
+def analysed(name: str, returncode: int = 0):
+    trace = (TRACES / f"{name}.strace").read_text()
+    return analyse(trace, Snapshot(("/w",), {"/w/data.json": OLD}), "/w", returncode,
+                   models=("posix", "ext4"))
+
+
+def test_the_recorded_protocol_is_durable_under_both_models():
+    result = analysed("protocol")
+    assert result.watched == ["/w/data.json"]
+    assert result.old == {"/w/data.json": OLD} and result.new == {"/w/data.json": b'{"a": 1}'}
+    assert result.ok
+
+
+def test_the_recorded_naive_writer_is_not():
+    result = analysed("naive")
+    assert result.violations("ext4") == {("data.json", "old", True)}
+    assert ("data.json", "empty", False) in result.violations("posix")
+
+
+def test_temporary_and_deleted_files_are_not_watched():
+    # log was created and unlinked, blob renamed away: only sub/blob2 is left.
+    result = analysed("rawops")
+    assert result.watched == ["/w/sub/blob2"]
+    assert result.new == {"/w/sub/blob2": b"QZZ\xffcd\x00\x00\x00\x00en"}
+
+
+def test_fdatasync_then_sync_before_the_acknowledgement_leave_only_missing_or_new():
+    result = analysed("rawops")
+    assert result.ok
+    for model in ("posix", "ext4"):
+        file = result.results[model].files["/w/sub/blob2"]
+        seen = {(f.kind, f.acknowledged is not None) for v in file.verdicts for f in v.files}
+        # The data was fdatasync'ed before the renames; until sync(), the new directory or
+        # the renames can be lost, and the file did not exist before: missing is no violation.
+        assert seen == {("missing", False), ("new", False), ("new", True)}
+
+
+def test_a_failed_run_has_no_exit_acknowledgement():
+    result = analysed("naive", returncode=1)
+    assert result.ops[-1].text == "saved"
+    assert "exited with status 1" in result.warnings[0]
+
+
+def test_every_crash_point_counts_each_distinct_state_once():
+    result = analysed("naive")
+    file = result.results["posix"].files["/w/data.json"]
+    keys = [(v.state.persisted, v.files[0].acknowledged is not None) for v in file.verdicts]
+    assert len(keys) == len(set(keys)) == 16
