@@ -27,63 +27,6 @@ def events_of_fixed(text: str, calls: str, tmp_path: Path, monkeypatch: pytest.M
     return run_module(fixed, "writer", tmp_path, calls, ["prog"], monkeypatch).events
 
 
-# -- the module scope also walks the bodies of top-level functions (and a class scope the
-#    bodies of its methods), so names of different functions meet -----------------------------
-
-@pytest.mark.xfail(strict=True, reason="bug: module scope includes top-level function bodies; "
-                   "the fix puts `fh.flush()` into sync_fd, where no `fh` exists (NameError)")
-def test_a_fix_never_lands_in_a_function_that_does_not_have_the_handle() -> None:
-    # save writes through a buffered file it never fsyncs; sync_fd fsyncs an fd of its own.
-    # Nothing is renamed, and sync_fd has no file object: there is nothing to fix.
-    text = """
-        import os
-
-
-        def save(path, text):
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT)
-            with os.fdopen(fd, "w") as fh:
-                fh.write(text)
-
-
-        def sync_fd(fd):
-            os.fsync(fd)
-    """
-    assert fix_source(source(text)) == source(text)
-
-
-@pytest.mark.xfail(strict=True, reason="bug: module and class scopes include the bodies of the "
-                   "functions in them; a write in one function and a rename in another are "
-                   "reported (DUR101, DUR102) and fixed, against SEMANTICS.md's per-scope rule")
-@pytest.mark.parametrize("text", [
-    """
-        import os
-
-
-        def write_draft(tmp, text):
-            with open(tmp, "w") as fh:
-                fh.write(text)
-
-
-        def publish(tmp, path):
-            os.replace(tmp, path)
-    """,
-    """
-        import os
-
-
-        class Drafts:
-            def write(self, tmp, text):
-                with open(tmp, "w") as fh:
-                    fh.write(text)
-
-            def publish(self, tmp, path):
-                os.replace(tmp, path)
-    """,
-], ids=["functions", "methods"])
-def test_a_write_and_a_rename_in_different_functions_are_not_one_writer(text: str) -> None:
-    assert fix_source(source(text)) == source(text)
-
-
 # -- fixes that re-check clean but are not durable when run ---------------------------------
 
 @pytest.mark.xfail(strict=True, reason="bug: the fsync goes before the first close() after the "
@@ -176,35 +119,6 @@ def test_latin1_text_before_the_rename_on_its_line() -> None:
     result = fix_file_data(before, "latin.py", Config())
     assert result.unfixable == []
     assert result.fixed == after
-
-
-@pytest.mark.xfail(strict=True, reason="bug: a directory helper that opens "
-                   "`os.path.dirname(path) or \".\"` (the idiom DESIGN.md's own example uses) is "
-                   "not summarised as a parent-directory sync: DUR102 on durable code, and the "
-                   "fix adds a second helper and a second directory fsync")
-def test_a_durable_writer_with_a_dirname_or_dot_helper_is_left_alone() -> None:
-    text = """
-        import os
-
-
-        def fsync_directory(path):
-            fd = os.open(os.path.dirname(path) or ".", os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-
-
-        def save(path, text):
-            tmp = path + ".tmp"
-            with open(tmp, "w") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-            fsync_directory(path)
-    """
-    assert fix_source(source(text)) == source(text)
 
 
 # -- gaps: reported as "left without a fix", though a safe rewrite exists ---------------------

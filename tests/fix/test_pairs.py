@@ -17,26 +17,6 @@ from .pairs import Pair, all_pairs, fixed, signatures, text_diff
 PAIRS = all_pairs()
 FIXABLE = {"DUR101", "DUR102", "DUR103"}
 
-# Checks that fail today because of an engine bug, by pair; strict, so fixing the bug shows.
-_SCOPE_LEAK = (
-    "bug: the module scope also walks the bodies of top-level functions, so save_raw's "
-    "`os.fsync(fd)` counts as an fsync of save_bytes' `fh` without a flush: DUR103 on clean "
-    "code, and a second fix inserts `fh.flush()` into save_raw, where no `fh` exists"
-)
-KNOWN_BUGS = {
-    ("several_writers", "test_output_is_clean"): _SCOPE_LEAK,
-    ("several_writers", "test_second_run_changes_nothing"): _SCOPE_LEAK,
-}
-
-
-def pairs_for(test: str) -> list:
-    params = []
-    for pair in PAIRS:
-        reason = KNOWN_BUGS.get((pair.name, test))
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        params.append(pytest.param(pair, id=pair.name, marks=marks))
-    return params
-
 
 def codes(data: bytes, name: str) -> list[str]:
     report = check_source(data, name, Config())
@@ -50,19 +30,19 @@ def test_pairs_are_found() -> None:
     assert len(PAIRS) >= 35
 
 
-@pytest.mark.parametrize("pair", pairs_for("test_before_has_findings_to_fix"))
+@pytest.mark.parametrize("pair", PAIRS, ids=str)
 def test_before_has_findings_to_fix(pair: Pair) -> None:
     # A pair whose input is already clean would test nothing.
     assert FIXABLE & set(codes(pair.before, pair.name))
 
 
-@pytest.mark.parametrize("pair", pairs_for("test_fixed_text_is_exactly_the_expected_one"))
+@pytest.mark.parametrize("pair", PAIRS, ids=str)
 def test_fixed_text_is_exactly_the_expected_one(pair: Pair) -> None:
     actual = fixed(pair)
     assert actual == pair.after, f"{pair.name}:\n{text_diff(pair.after, actual)}"
 
 
-@pytest.mark.parametrize("pair", pairs_for("test_every_finding_is_fixed"))
+@pytest.mark.parametrize("pair", PAIRS, ids=str)
 def test_every_finding_is_fixed(pair: Pair) -> None:
     result = fix_file_data(pair.before, pair.name, Config())
     assert result.error is None
@@ -70,23 +50,23 @@ def test_every_finding_is_fixed(pair: Pair) -> None:
     assert {f.code for f in result.applied} == FIXABLE & set(codes(pair.before, pair.name))
 
 
-@pytest.mark.parametrize("pair", pairs_for("test_output_compiles"))
+@pytest.mark.parametrize("pair", PAIRS, ids=str)
 def test_output_compiles(pair: Pair) -> None:
     compile(fixed(pair), pair.name, "exec", dont_inherit=True)
 
 
-@pytest.mark.parametrize("pair", pairs_for("test_output_is_clean"))
+@pytest.mark.parametrize("pair", PAIRS, ids=str)
 def test_output_is_clean(pair: Pair) -> None:
     assert not FIXABLE & set(codes(fixed(pair), pair.name))
 
 
-@pytest.mark.parametrize("pair", pairs_for("test_second_run_changes_nothing"))
+@pytest.mark.parametrize("pair", PAIRS, ids=str)
 def test_second_run_changes_nothing(pair: Pair) -> None:
     once = fixed(pair)
     assert fix_source(once, pair.name) == once
 
 
-@pytest.mark.parametrize("pair", pairs_for("test_signatures_are_unchanged"))
+@pytest.mark.parametrize("pair", PAIRS, ids=str)
 def test_signatures_are_unchanged(pair: Pair) -> None:
     before = signatures(pair.before)
     after = signatures(fixed(pair))
@@ -96,7 +76,7 @@ def test_signatures_are_unchanged(pair: Pair) -> None:
     assert {name: after[name] for name in before} == before
 
 
-@pytest.mark.parametrize("pair", pairs_for("test_line_endings_and_encoding_are_kept"))
+@pytest.mark.parametrize("pair", PAIRS, ids=str)
 def test_line_endings_and_encoding_are_kept(pair: Pair) -> None:
     actual = fixed(pair)
     crlf = b"\r\n" in pair.before
