@@ -55,6 +55,9 @@ RUNS: dict[str, Run] = {
         ("c.bin", "c.ini"),
     ),
     "existing_file_helper": Run("save(Path(d) / 'e.txt', 'reused')", ("e.txt",)),
+    "handle_name_reused": Run(
+        "save_pair(d, {'n': 1}, b'payload')", ("data.bin", "index.json")
+    ),
     "helper_name_taken": Run("save_text(d + '/h.txt', 'taken')", ("h.txt",)),
     "os_alias": Run("save_state(d + '/s.json', [1])", ("s.json",)),
     "from_os_import": Run("save_state(d + '/s.json', {'from': 'os'})", ("s.json",)),
