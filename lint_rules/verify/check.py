@@ -139,7 +139,7 @@ def analyse(trace: str, snapshot: Snapshot, cwd: str, returncode: int = 0,
         command=list(command or []), cwd=cwd, returncode=returncode, ops=ops, watched=watched,
         old={p: snapshot.before(p) for p in watched}, new={p: lowered.final[p] for p in watched},
         results={}, gaps=list(lowered.gaps))
-    verification.warnings += _unexplained(verification, after)
+    verification.warnings += _unexplained(snapshot, lowered, after, verification.short)
     if returncode != 0:
         verification.warnings.append(
             f"the command exited with status {returncode}: its exit acknowledges nothing")
@@ -161,14 +161,17 @@ def analyse(trace: str, snapshot: Snapshot, cwd: str, returncode: int = 0,
     return verification
 
 
-def _unexplained(verification: Verification, after: Snapshot | None) -> list[str]:
-    """Watched files whose content after the run is not what the trace says: writes we did not
-    see (mmap, an untraced process, a file changed by something else)."""
+def _unexplained(before: Snapshot, lowered: Lowered, after: Snapshot | None,
+                 short) -> list[str]:
+    """Files under the watch roots whose content after the run is not what the trace says:
+    writes we did not see (mmap, a process outside the trace, something else on the system)."""
     if after is None:
         return []
-    return [f"{path}: what it holds after the run is not what the traced writes produce "
-            "(mmap? a process outside the trace?)"
-            for path in verification.watched if after.before(path) != verification.new[path]]
+    paths = sorted(set(before.files) | set(after.files) | set(lowered.final))
+    return [f"{short(path)}: what it holds after the run is not what the traced operations "
+            "produce (written through mmap? by a process outside the trace?)"
+            for path in paths if before.knows(path)
+            and after.before(path) != lowered.final.get(path, before.before(path))]
 
 
 def _promises(ops: list[Op], lowered: Lowered, watched: list[str]) -> dict[str, int | None]:

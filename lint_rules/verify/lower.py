@@ -25,6 +25,8 @@ TRACED_SYSCALLS = (
     "ftruncate", "truncate", "fsync", "fdatasync", "sync", "syncfs", "rename", "renameat",
     "renameat2", "unlink", "unlinkat", "mkdir", "mkdirat", "close", "dup", "dup2", "dup3",
     "fcntl", "chdir", "fchdir", "sendfile", "copy_file_range",
+    # Not modelled; traced so that a run that uses them says so.
+    "msync", "fallocate", "link", "linkat", "symlink", "symlinkat", "openat2",
 )
 _NOT_FILES = ("/dev/", "/proc/", "/sys/")
 
@@ -386,6 +388,24 @@ def _copy(state: _Lowering, call: Syscall) -> None:
         target.offset = offset + count
 
 
+def _unmodelled(state: _Lowering, call: Syscall) -> None:
+    """Calls whose effect on persistence we do not model: a gap, if it can touch a watched file
+    (msync names no file, so it always is one)."""
+    if call.name in ("fallocate",):
+        desc = state.description(fd_arg(call.args[0]))
+        touches = desc is not None and state.snapshot.knows(desc.path)
+    elif call.name == "msync":
+        touches = True
+    else:
+        # Paths taken relative to the cwd, whatever the dirfd: enough to tell a watched one.
+        touches = any(state.snapshot.knows(state.resolve(call, None, arg)) for arg in call.args
+                      if arg.startswith('"'))
+    if touches:
+        state.gaps.append(f"line {call.line}: {call.name} is not modelled "
+                          f"({'writes through mmap' if call.name == 'msync' else 'its effect'} "
+                          "may be missing from the crash states)")
+
+
 def _pointed_offset(text: str) -> int | None:
     """`[0]` or `[0] => [5]` (an offset passed by pointer): the offset before the call."""
     text = text.strip()
@@ -403,4 +423,7 @@ _HANDLERS = {
     "unlink": _unlink, "unlinkat": _unlink, "mkdir": _mkdir, "mkdirat": _mkdir,
     "close": _close, "dup": _dup, "dup2": _dup, "dup3": _dup, "fcntl": _dup,
     "chdir": _chdir, "fchdir": _chdir, "sendfile": _copy, "copy_file_range": _copy,
+    "msync": _unmodelled, "fallocate": _unmodelled, "link": _unmodelled,
+    "linkat": _unmodelled, "symlink": _unmodelled, "symlinkat": _unmodelled,
+    "openat2": _unmodelled,
 }

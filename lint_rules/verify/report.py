@@ -175,4 +175,9 @@ def _verdict(verification: Verification) -> str:
         count = len(result.violating)
         parts.append(f"NOT DURABLE under {name} ({_count(count, 'violating state')})" if count
                      else f"durable under {name}")
-    return "verdict: " + "; ".join(parts) if parts else "verdict: no model was checked"
+    if not parts:
+        return "verdict: no model was checked"
+    caveat = ""
+    if verification.gaps or verification.warnings:
+        caveat = " (incomplete: see the notes above)"
+    return "verdict: " + "; ".join(parts) + caveat

@@ -103,6 +103,25 @@ def test_a_new_directory_must_be_made_durable_in_its_parent_under_posix(tmp_path
     assert verify(again, monkeypatch, "--model", "ext4", program=NEW_DIRECTORY) == 0
 
 
+MMAP = """
+import mmap
+with open("data.json", "r+b") as fh:
+    with mmap.mmap(fh.fileno(), 0) as mapped:
+        mapped[:4] = b"MMAP"
+        mapped.flush()
+print("saved")
+"""
+
+
+def test_writes_through_mmap_are_not_seen_and_the_report_says_so(existing, monkeypatch, capsys):
+    verify(existing, monkeypatch, program=MMAP)
+    out = capsys.readouterr().out
+    assert "not modelled: line " in out and "writes through mmap" in out
+    assert ("warning: data.json: what it holds after the run is not what the traced operations "
+            "produce") in out
+    assert out.rstrip().endswith("(incomplete: see the notes above)")
+
+
 def test_watch_limits_the_files_checked(existing, monkeypatch, capsys):
     (existing / "other").write_text("x")
     assert verify(existing, monkeypatch, "--watch", "other", program=NAIVE) == 0

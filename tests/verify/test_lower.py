@@ -135,3 +135,13 @@ def test_rename_exchange_is_reported_not_guessed():
     result = lower(parse_trace(trace), Snapshot(("/w",), {"/w/a": b"A", "/w/b": b"B"}), "/w")
     assert result.ops == []
     assert result.gaps == ["line 1: RENAME_EXCHANGE is not modelled"]
+
+
+def test_calls_we_do_not_model_are_reported_when_they_can_touch_a_watched_file():
+    trace = ('1  linkat(AT_FDCWD</w>, "a", AT_FDCWD</w>, "b", 0) = 0\n'
+             '1  link("/elsewhere/a", "/elsewhere/b") = 0\n'
+             '1  msync(0x7f0000000000, 4096, MS_SYNC) = 0\n')
+    result = lower(parse_trace(trace), Snapshot(("/w",)), "/w")
+    assert result.ops == []
+    assert [gap.split(":")[0] for gap in result.gaps] == ["line 1", "line 3"]
+    assert "writes through mmap" in result.gaps[1]
