@@ -63,8 +63,9 @@ assumptions and what is not covered:
     are traced but their interleaving is taken as the one observed;
   - writes through mmap are not seen (a warning names files whose content after the run the
     trace does not explain); O_DIRECT writes are treated like buffered ones;
-  - hard links, symlink creation, RENAME_EXCHANGE and renames of directories are not
-    modelled (the latter two are reported);
+  - hard links, symlink creation, fallocate, RENAME_EXCHANGE and renames of directories are
+    not modelled; they are reported when they touch a watched path;
+  - ext4's writeback on close after a truncate is not modelled; fdatasync counts as fsync;
   - an open(O_CREAT) of a path outside the watch roots is taken to create the file;
   - acknowledgements are lines written to fd 1; for Python programs PYTHONUNBUFFERED=1 is
     set so that a print reaches fd 1 when it happens;
