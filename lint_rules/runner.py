@@ -18,7 +18,7 @@ from lint_rules.findings import FileReport
 POOL_THRESHOLD = 50
 # Chunks per worker: enough to even out files of unequal size, few enough to keep the
 # per-task overhead of the pool small.
-_CHUNKS_PER_WORKER = 4
+_CHUNKS_PER_WORKER = 16
 
 
 def default_jobs() -> int:
