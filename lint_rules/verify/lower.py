@@ -304,6 +304,9 @@ def _rename(state: _Lowering, call: Syscall) -> None:
     if ino is None or src == dst:
         return
     replaced = state.lookup(dst, unknown_exists=False)
+    if state.content[ino] is None and state.snapshot.knows(dst):
+        state.gaps.append(f"line {call.line}: {src} is renamed onto watched {dst}, but it existed "
+                          "before the run outside the watch roots: its content is unknown")
     if any(p.startswith(src + os.sep) for p in state.entries):
         state.gaps.append(f"line {call.line}: renaming directory {src} is not modelled")
     del state.entries[src]

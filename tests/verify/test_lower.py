@@ -145,3 +145,12 @@ def test_calls_we_do_not_model_are_reported_when_they_can_touch_a_watched_file()
     assert result.ops == []
     assert [gap.split(":")[0] for gap in result.gaps] == ["line 1", "line 3"]
     assert "writes through mmap" in result.gaps[1]
+
+
+def test_a_file_from_outside_the_roots_renamed_onto_a_watched_path_is_a_gap():
+    trace = '1  rename("/elsewhere/backup", "/w/data.json") = 0\n'
+    result = lower(parse_trace(trace), Snapshot(("/w",), {"/w/data.json": OLD}), "/w")
+    assert result.ops == [Rename("/elsewhere/backup", "/w/data.json", 1, replaced=2)]
+    assert result.gaps == ["line 1: /elsewhere/backup is renamed onto watched /w/data.json, but "
+                           "it existed before the run outside the watch roots: its content is "
+                           "unknown"]
