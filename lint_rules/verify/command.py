@@ -97,13 +97,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                           f"(default: {DEFAULT_MAX_WRITE})")
     parser.add_argument("--timeout", type=float, metavar="SECONDS",
                         help="stop the command after this long")
-    parser.add_argument("command", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARGS]",
+    # Not dest="command": the top-level parser keeps the subcommand's name there.
+    parser.add_argument("program", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARGS]",
                         help="the program to run")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    command = list(args.command)
+    command = list(args.program)
     if command[:1] == ["--"]:
         command = command[1:]
     if not command:

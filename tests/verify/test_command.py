@@ -157,6 +157,16 @@ def test_a_command_that_cannot_start_is_an_error(tmp_path, monkeypatch, capsys):
     assert "strace recorded nothing" in capsys.readouterr().err
 
 
+def test_the_program_does_not_clobber_the_subcommand_name(existing, monkeypatch):
+    monkeypatch.chdir(existing)
+    top = argparse.ArgumentParser(prog="durable-writes")
+    commands = top.add_subparsers(dest="command", required=True)
+    command.add_arguments(commands.add_parser("verify"))
+    args = top.parse_args(["verify", "--", sys.executable, "-c", PROTOCOL])
+    assert args.command == "verify"
+    assert args.handler(args) == 0
+
+
 def test_help_states_the_models_and_what_is_not_covered():
     text = parser().format_help()
     for phrase in ("posix", "ext4", "mmap", "O_DIRECT", "several processes", "sampled",
