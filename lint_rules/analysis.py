@@ -77,8 +77,9 @@ class _ScopeRules:
             renames = [r for r in self.scope.renames
                        if r.src_key in site.path_keys and r.pos > site.pos]
             if renames:
-                if not self._synced(site, renames[0]):
-                    yield _finding("DUR101", site.call, self._fix_file(site, renames[0]))
+                unsynced = [r for r in renames if not self._synced(site, r)]
+                if unsynced:
+                    yield _finding("DUR101", site.call, self._fix_file(site, unsynced[0]))
                 if site.temp is not None and not site.temp.has_dir:
                     yield _finding("DUR105", site.temp.call)
                 for rename in renames:
@@ -119,15 +120,22 @@ class _ScopeRules:
             code = (f"{handle}.flush()", f"{fsync}({handle}.fileno())")
         if site.with_stmt is not None and not _within(rename.pos, site.with_stmt):
             return Fix((Edit(pos(site.with_stmt), "append", code),), needs)
+        # Before the close (or else the rename); lifted into the block that opened the file
+        # where that is still after the last write, so the sync runs on every path that
+        # reaches the rename.
         anchor = self._close_before(site, rename) or rename.stmt
+        owner = site.with_stmt or self.scope.enclosing.get(id(site.stmt))
+        lifted = self.scope.lift(anchor, owner)
+        if pos(lifted) > (self._last_use(site, rename.pos) or site.pos):
+            anchor = lifted
         return Fix((Edit(pos(anchor), "before", code),), needs)
 
     def _close_before(self, site: WriteSite, rename: Rename) -> ast.stmt | None:
+        """The last close of the handle before the rename: the one on the path that renames."""
         after = self._last_use(site, rename.pos) or site.pos
-        for key, call, stmt in self.scope.closes:
-            if key in site.handle_keys and after < pos(call) < rename.pos:
-                return stmt
-        return None
+        closes = [stmt for key, call, stmt in self.scope.closes
+                  if key in site.handle_keys and after < pos(call) < rename.pos]
+        return closes[-1] if closes else None
 
     # -- DUR102 ---------------------------------------------------------------------------
 

@@ -103,7 +103,7 @@ def fix_file_data(data: bytes, path: str, config: Config) -> FixResult:
 def apply_fixes(data: bytes, findings: list[Finding], support: ModuleSupport,
                 ) -> tuple[bytes, set[int]]:
     module = cst.parse_module(data)
-    lines = data.splitlines()
+    lines = data.decode(module.encoding).splitlines()
     transformer = _Inserter(findings, support, module, lines)
     fixed = MetadataWrapper(module).visit(transformer)
     fixed = _add_support(fixed, transformer, support)
@@ -115,10 +115,10 @@ def apply_fixes(data: bytes, findings: list[Finding], support: ModuleSupport,
     return output, transformer.applied
 
 
-def _char_col(lines: list[bytes], line: int, byte_col: int) -> int:
-    """ast counts columns in UTF-8 bytes, LibCST in characters."""
+def _char_col(lines: list[str], line: int, byte_col: int) -> int:
+    """ast counts columns in UTF-8 bytes of the decoded line, LibCST in characters."""
     if 0 < line <= len(lines):
-        return len(lines[line - 1][:byte_col].decode("utf-8", "replace"))
+        return len(lines[line - 1].encode("utf-8")[:byte_col].decode("utf-8", "replace"))
     return byte_col
 
 
@@ -126,7 +126,7 @@ class _Inserter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, findings: list[Finding], support: ModuleSupport, module: cst.Module,
-                 lines: list[bytes]) -> None:
+                 lines: list[str]) -> None:
         super().__init__()
         self.module = module
         self.edits: dict[tuple[int, int], list[tuple[Edit, Finding]]] = {}
@@ -174,24 +174,28 @@ class _Inserter(cst.CSTTransformer):
                             ) -> cst.IndentedBlock:
         body: list[cst.BaseStatement] = []
         for stmt, current in zip(original.body, updated.body):
-            before, after = self._around(stmt)
-            body += [*before, current, *after]
+            body += self._expand(stmt, current)
         return updated.with_changes(body=body)
+
+    def leave_SimpleStatementSuite(self, original: cst.SimpleStatementSuite,
+                                   updated: cst.SimpleStatementSuite) -> cst.BaseSuite:
+        """`if ok: os.replace(tmp, path)` opens into a block when something goes next to it."""
+        lines = self._split(original.body, updated.body, [], updated.trailing_whitespace)
+        if lines is None:
+            return updated
+        return cst.IndentedBlock(body=lines)
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         # Runs last, so every nested edit has already said which helpers it calls.
         body: list[cst.BaseStatement] = []
         for stmt, current in zip(original.body, updated.body):
-            before, after = self._around(stmt)
+            expanded = self._expand(stmt, current)
             span = self.get_metadata(PositionProvider, stmt)
             helpers = self._helpers_used_within(span.start.line, span.end.line)
             if helpers:
                 body += helpers
-                if before:
-                    before[0] = _spaced(before[0])
-                else:
-                    current = _spaced(current)
-            body += [*before, current, *after]
+                expanded[0] = _spaced(expanded[0])
+            body += expanded
         return updated.with_changes(body=body)
 
     def _helpers_used_within(self, start: int, end: int) -> list[cst.BaseStatement]:
@@ -210,22 +214,61 @@ class _Inserter(cst.CSTTransformer):
             self.helpers_inserted.add(need)
         return found
 
-    def _around(self, stmt: cst.BaseStatement) -> tuple[list, list]:
-        before: list[cst.BaseStatement] = []
-        after: list[cst.BaseStatement] = []
+    def _expand(self, stmt: cst.BaseStatement, current: cst.BaseStatement,
+                ) -> list[cst.BaseStatement]:
+        """`current` with the statements that go before and after it."""
         if isinstance(stmt, cst.SimpleStatementLine):
-            parts = list(stmt.body)
-        else:
-            parts = [stmt]
-        for index, part in enumerate(parts):
+            lines = self._split(stmt.body, current.body, current.leading_lines,
+                                current.trailing_whitespace)
+            return [current] if lines is None else lines
+        line = self._start(stmt)[0]
+        before = [s for e, f in self._edits_at(stmt, "before") for s in self._statements(e, f, line)]
+        after = [s for e, f in self._edits_at(stmt, "after") for s in self._statements(e, f, line)]
+        return [*before, current, *after]
+
+    def _split(self, parts: Sequence[cst.BaseSmallStatement],
+               current: Sequence[cst.BaseSmallStatement], leading: Sequence[cst.EmptyLine],
+               trailing: cst.TrailingWhitespace) -> list[cst.BaseStatement] | None:
+        """Small statements as lines, with insertions between them; None if nothing to insert.
+
+        `a(); fh.close()` splits where the insertion goes, so that it runs exactly between
+        the two statements; the line's comments and blank lines stay where they were.
+        """
+        out: list[cst.BaseStatement] = []
+        chunk: list[cst.BaseSmallStatement] = []
+        inserted = False
+        kept_leading = False
+
+        def close_chunk(last: bool) -> None:
+            nonlocal kept_leading
+            if chunk:
+                chunk[-1] = chunk[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+                out.append(cst.SimpleStatementLine(
+                    body=list(chunk),
+                    leading_lines=[] if kept_leading else leading,
+                    trailing_whitespace=trailing if last else cst.TrailingWhitespace(),
+                ))
+                kept_leading = True
+                chunk.clear()
+
+        for part, now in zip(parts, current):
             line = self._start(part)[0]
-            for edit, finding in self._edits_at(part, "before"):
-                if index == 0:  # `a(); fh.close()`: flushing before `a()` could be too early
-                    before += self._statements(edit, finding, line)
-            for edit, finding in self._edits_at(part, "after"):
-                if index == len(parts) - 1:
-                    after += self._statements(edit, finding, line)
-        return before, after
+            before = [s for e, f in self._edits_at(part, "before")
+                      for s in self._statements(e, f, line)]
+            after = [s for e, f in self._edits_at(part, "after")
+                     for s in self._statements(e, f, line)]
+            if before:
+                close_chunk(last=False)
+                out += before
+            chunk.append(now)
+            if after:
+                close_chunk(last=now is current[-1])
+                out += after
+            inserted = inserted or bool(before or after)
+        close_chunk(last=True)
+        if not inserted:
+            return None
+        return out
 
 
 def _spaced(stmt: cst.BaseStatement) -> cst.BaseStatement:

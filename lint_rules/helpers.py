@@ -23,6 +23,7 @@ class Summary:
     params: tuple[str, ...]
     kinds: tuple[frozenset[str], ...]  # per parameter
     method: bool  # called as obj.name(...): the first parameter is bound already
+    is_async: bool = False
 
     def does(self, kind: str) -> bool:
         return any(kind in kinds for kinds in self.kinds)
@@ -56,15 +57,16 @@ class Helpers:
 
     # -- what a call syncs ---------------------------------------------------------------
 
-    def facts(self, call: ast.Call, qualified: str | None, keys: Keys) -> list[Fact]:
+    def facts(self, call: ast.Call, qualified: str | None, keys: Keys,
+              awaited: bool = False) -> list[Fact]:
         if qualified and _configured(qualified, self.file_helpers):
             return [(kind, keys.key(arg)) for arg in _plain_args(call)
                     for kind in ("handle", "path", "flush")]
         if qualified and _configured(qualified, self.dir_helpers):
             return [("dir", None)]
         summary = self._summary_for(call)
-        if summary is None:
-            return []
+        if summary is None or (summary.is_async and not awaited):
+            return []  # an async helper's coroutine does nothing until awaited
         facts: list[Fact] = []
         for kinds, arg in self._bind(summary, call):
             key = keys.key(arg)
@@ -127,7 +129,8 @@ class Helpers:
                 kinds[0].add("dir")
             elif sync.target in params:
                 kinds[params.index(sync.target)].add(sync.kind)
-        return Summary(params, tuple(frozenset(k) for k in kinds), method)
+        return Summary(params, tuple(frozenset(k) for k in kinds), method,
+                       isinstance(func, ast.AsyncFunctionDef))
 
     def _candidates(self, functions):
         """Functions that flush, fsync, call a configured helper, or (transitively) such a function."""

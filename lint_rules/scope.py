@@ -107,6 +107,20 @@ class Scope:
     stores: list[tuple[str, Pos]] = field(default_factory=list)  # names bound, and where
     # Calls whose arguments are not "uses" of a handle: syncs, helpers that sync, closes.
     neutral_calls: set[int] = field(default_factory=set)
+    enclosing: dict[int, ast.stmt | None] = field(default_factory=dict)  # id(stmt) -> parent
+
+    def lift(self, stmt: ast.stmt, owner: ast.stmt | None) -> ast.stmt:
+        """The ancestor of `stmt` that sits directly in a block of `owner` (None: the scope's
+        own body), so an insertion before it runs on every path that reaches `stmt`."""
+        current = stmt
+        while id(current) in self.enclosing:
+            parent = self.enclosing[id(current)]
+            if parent is owner:
+                return current
+            if parent is None:
+                break
+            current = parent
+        return stmt
     assigns: list[tuple[str, ast.expr]] = field(default_factory=list)  # name = value
 
     def uses(self, site: "WriteSite", before: Pos) -> list[Pos]:
@@ -138,18 +152,29 @@ class Scope:
         return min(self._rebinding(site), default=(1 << 30, 0))
 
 
-def walk_scope(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None, ast.stmt]]:
-    """(node, parent, innermost statement) for every node of one scope, in pre-order."""
-    stack: list[tuple[ast.AST, ast.AST | None, ast.stmt]] = [
-        (s, None, s) for s in reversed(body) if not isinstance(s, _NESTED)
-    ]
+def walk_scope(body: list[ast.stmt], enclosing: dict[int, ast.stmt | None] | None = None,
+               ) -> Iterator[tuple[ast.AST, ast.AST | None, ast.stmt]]:
+    """(node, parent, innermost statement) for every node of one scope, in pre-order.
+
+    `enclosing`, when given, is filled with id(statement) -> the statement whose block holds
+    it (None for the scope's own body).
+    """
+    enclosing = {} if enclosing is None else enclosing
+    stack: list[tuple[ast.AST, ast.AST | None, ast.stmt]] = []
+    for s in reversed(body):
+        if not isinstance(s, _NESTED):
+            stack.append((s, None, s))
+            enclosing[id(s)] = None
     while stack:
         node, parent, stmt = stack.pop()
         yield node, parent, stmt
         for child in reversed(list(ast.iter_child_nodes(node))):
             if not isinstance(child, _NESTED):
-                inner = child if isinstance(child, ast.stmt) else stmt
-                stack.append((child, node, inner))
+                if isinstance(child, ast.stmt):
+                    enclosing[id(child)] = stmt
+                    stack.append((child, node, child))
+                else:
+                    stack.append((child, node, stmt))
 
 
 def _parameter_defaults(node: ast.AST) -> dict[str, ast.expr]:
@@ -212,16 +237,20 @@ class Collector:
         self.helper_facts = helper_facts
 
     def collect(self, node: ast.AST, body: list[ast.stmt]) -> Scope:
-        nodes = list(walk_scope(body))
+        enclosing: dict[int, ast.stmt | None] = {}
+        nodes = list(walk_scope(body, enclosing))
         keys = Keys(self.imports, [n for n, _, _ in nodes])
-        scope = Scope(node, keys)
+        scope = Scope(node, keys, enclosing=enclosing)
         self._bound = _bindings(nodes)
         self._fd_paths: dict[str, set[str]] = {}  # handle or fd key -> keys of the opened path
         self._fd_parents: dict[str, str] = {}  # fd key -> key of the path whose directory it is
         self._temps: dict[str, WriteSite] = {}  # fd key -> the raw site mkstemp created
         self._defaults = _parameter_defaults(node)
         calls = []
+        awaited: set[int] = set()
         for child, parent, stmt in nodes:
+            if isinstance(child, ast.Await):
+                awaited.add(id(child.value))
             if isinstance(child, ast.Call):
                 calls.append((child, stmt))
             elif isinstance(child, (ast.Name, ast.Attribute)):
@@ -234,6 +263,7 @@ class Collector:
                 if isinstance(target, ast.Name):
                     scope.assigns.append((target.id, child.value))
         calls.sort(key=lambda item: pos(item[0]))
+        self._awaited = awaited
         for call, stmt in calls:
             self._call(scope, call, stmt)
         return scope
@@ -316,7 +346,8 @@ class Collector:
             scope.closes.append((keys.key(call.args[0]), call, stmt))
             scope.neutral_calls.add(id(call))
         else:
-            for kind, target in self.helper_facts(call, qualified, keys):
+            awaited = id(call) in self._awaited
+            for kind, target in self.helper_facts(call, qualified, keys, awaited):
                 scope.syncs.append(Sync(kind, target, call, stmt, direct=False))
                 scope.neutral_calls.add(id(call))
 

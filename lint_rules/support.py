@@ -51,7 +51,7 @@ def _free_name(base: str, taken: set[str]) -> str:
 def _existing_helper(tree: ast.Module, helpers: Helpers, kind: str, unless: str | None) -> str | None:
     """A top-level function of one required parameter that does `kind` to it."""
     for stmt in tree.body:
-        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if not isinstance(stmt, ast.FunctionDef):  # an async one would need an await
             continue
         summary = helpers.summaries.get(stmt.name)
         if summary is None or summary.method or not summary.kinds:

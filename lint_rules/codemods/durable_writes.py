@@ -6,6 +6,8 @@ LibCST's codemod runner (its parallelism, its diff and its formatter settings).
 from __future__ import annotations
 
 import argparse
+import io
+import tokenize
 from dataclasses import replace
 from pathlib import Path
 
@@ -35,9 +37,22 @@ class DurableWritesCommand(VisitorBasedCodemodCommand):
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         path = self.context.filename or "<module>"
-        result = fix_file_data(tree.bytes, path, self.config)
+        # A module parsed from a str says "utf-8" whatever its coding cookie declares; give
+        # the fixer the bytes the file would have, and hand back text, as we were given.
+        encoding = _declared_encoding(tree.code)
+        result = fix_file_data(tree.code.encode(encoding), path, self.config)
         if result.error:
             raise SkipFile(result.error)
         if not result.changed:
             return tree
-        return cst.parse_module(result.fixed)
+        fixed = cst.parse_module(result.fixed.decode(encoding))
+        return fixed.with_changes(encoding=tree.encoding)
+
+
+def _declared_encoding(code: str) -> str:
+    first_lines = "".join(code.splitlines(keepends=True)[:2]).encode("utf-8")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(first_lines).readline)
+    except SyntaxError:
+        return "utf-8"
+    return "utf-8" if encoding == "utf-8-sig" else encoding

@@ -11,17 +11,9 @@ from libcst.codemod import CodemodContext, TransformFailure, TransformSuccess, t
 from lint_rules.codemods.durable_writes import DurableWritesCommand
 from .pairs import CASES_DIR, Pair, all_pairs, fixed
 
-# libcst parses a str as UTF-8 whatever its coding cookie says, so `tree.bytes` of a latin-1
-# module is UTF-8 under a latin-1 cookie; the command hands those bytes to the fixer.
-_STR_LATIN1 = (
-    "bug: DurableWritesCommand fixes `tree.bytes`, which for a module parsed from a str is "
-    "UTF-8 even under a latin-1 cookie: non-ASCII text comes back as mojibake"
-)
-PAIRS = [
-    pytest.param(pair, id=pair.name, marks=[pytest.mark.xfail(strict=True, reason=_STR_LATIN1)]
-                 if pair.name == "latin1_cookie" else [])
-    for pair in all_pairs()
-]
+# libcst parses a str as UTF-8 whatever its coding cookie says: the latin-1 pair checks
+# that the command still hands the fixer the file's real bytes.
+PAIRS = [pytest.param(pair, id=pair.name) for pair in all_pairs()]
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Fixer behaviour that was once wrong: kept so it stays right.
 
-Each of these was a strict xfail in test_open_bugs.py until the engine was fixed.
+Each of these was a strict xfail until the engine was fixed (see also test_fixed_bugs.py).
 """
 from __future__ import annotations
 

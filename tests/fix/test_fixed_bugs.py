@@ -1,8 +1,8 @@
-"""Fixer and engine bugs found while writing the fixer's tests, one strict xfail each.
+"""Fixer and engine bugs found while writing the fixer's tests, kept so they stay fixed.
 
-Each test states what must happen; it fails today, and will turn into an XPASS (a failure,
-being strict) when the bug is fixed: then drop the mark.  Gaps where the fixer honestly reports
-"left without a fix" are at the end, marked as gaps rather than bugs.
+Each was a strict xfail until the engine or the fixer was mended: syncs placed on the path
+that renames, renames in every branch, async helpers, columns in non-UTF-8 files, and
+statements on one-line suites or behind `;`.
 """
 from __future__ import annotations
 
@@ -29,9 +29,6 @@ def events_of_fixed(text: str, calls: str, tmp_path: Path, monkeypatch: pytest.M
 
 # -- fixes that re-check clean but are not durable when run ---------------------------------
 
-@pytest.mark.xfail(strict=True, reason="bug: the fsync goes before the first close() after the "
-                   "last write, which here is the one in the except branch: the success path "
-                   "closes and renames without an fsync, and the re-check is clean")
 def test_a_bare_handle_closed_first_in_an_error_branch_is_synced_on_the_success_path(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = """
@@ -53,9 +50,6 @@ def test_a_bare_handle_closed_first_in_an_error_branch_is_synced_on_the_success_
     assert violations(events) == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: DUR101 is judged and fixed against the first "
-                   "rename only; the fsync lands in the `if` branch and the `else` branch "
-                   "renames an unsynced file, yet the re-check is clean")
 def test_a_bare_handle_renamed_in_either_branch_is_synced_on_both(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = """
@@ -75,9 +69,6 @@ def test_a_bare_handle_renamed_in_either_branch_is_synced_on_both(
     assert violations(events) == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an existing `async def` directory helper is reused "
-                   "as a plain call, without await: the coroutine never runs, so the directory "
-                   "is never fsynced (and the checker counts the un-awaited call as a sync)")
 def test_an_async_directory_helper_is_not_called_without_await(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = """
@@ -110,9 +101,6 @@ def test_an_async_directory_helper_is_not_called_without_await(
 
 # -- findings left unfixed, or fixed twice ---------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="bug: fix._char_col reads the raw bytes as UTF-8 while ast "
-                   "counts columns in UTF-8 bytes of the decoded text; in a latin-1 file with "
-                   "non-ASCII text before the rename on its line, DUR102 is left unfixed")
 def test_latin1_text_before_the_rename_on_its_line() -> None:
     before = (LATIN1_COOKIE + FRENCH_WRITER.replace(*COMPOUND_LINE)).encode("latin-1")
     after = (LATIN1_COOKIE + FRENCH_WRITER_FIXED.replace(*COMPOUND_LINE)).encode("latin-1")
@@ -163,8 +151,6 @@ GAPS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="gap: a finding on a statement in a one-line suite or "
-                   "in front of `;` has no fix; SEMANTICS/issue 3 say every variant is fixed")
 @pytest.mark.parametrize("name", sorted(GAPS))
 def test_findings_on_one_line_statements_are_fixed(name: str) -> None:
     text, code = GAPS[name]
