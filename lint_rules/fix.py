@@ -201,7 +201,8 @@ class _Inserter(cst.CSTTransformer):
     def _helpers_used_within(self, start: int, end: int) -> list[cst.BaseStatement]:
         """Helper definitions to place above the top-level statement spanning start..end."""
         found = []
-        for need, source in (("file_helper", FILE_HELPER_SOURCE), ("dir_helper", DIR_HELPER_SOURCE)):
+        sources = (("file_helper", FILE_HELPER_SOURCE), ("dir_helper", DIR_HELPER_SOURCE))
+        for need, source in sources:
             line = self.first_use.get(need)
             if line is None or not start <= line <= end or need in self.helpers_inserted:
                 continue
@@ -221,10 +222,11 @@ class _Inserter(cst.CSTTransformer):
             lines = self._split(stmt.body, current.body, current.leading_lines,
                                 current.trailing_whitespace)
             return [current] if lines is None else lines
-        line = self._start(stmt)[0]
-        before = [s for e, f in self._edits_at(stmt, "before") for s in self._statements(e, f, line)]
-        after = [s for e, f in self._edits_at(stmt, "after") for s in self._statements(e, f, line)]
-        return [*before, current, *after]
+        return [*self._inserted(stmt, "before"), current, *self._inserted(stmt, "after")]
+
+    def _inserted(self, node: cst.CSTNode, where: str) -> list[cst.BaseStatement]:
+        line = self._start(node)[0]
+        return [s for e, f in self._edits_at(node, where) for s in self._statements(e, f, line)]
 
     def _split(self, parts: Sequence[cst.BaseSmallStatement],
                current: Sequence[cst.BaseSmallStatement], leading: Sequence[cst.EmptyLine],
@@ -252,11 +254,7 @@ class _Inserter(cst.CSTTransformer):
                 chunk.clear()
 
         for part, now in zip(parts, current):
-            line = self._start(part)[0]
-            before = [s for e, f in self._edits_at(part, "before")
-                      for s in self._statements(e, f, line)]
-            after = [s for e, f in self._edits_at(part, "after")
-                     for s in self._statements(e, f, line)]
+            before, after = self._inserted(part, "before"), self._inserted(part, "after")
             if before:
                 close_chunk(last=False)
                 out += before
@@ -376,7 +374,8 @@ def _summarise(results: list[FixResult], wrote: bool) -> None:
     verb = "fixed" if wrote else "would fix"
     line = f"{verb} {applied} finding(s) in {len(changed)} file(s)"
     if left:
-        line += "; left without a fix: " + ", ".join(f"{n} {code}" for code, n in sorted(left.items()))
+        counts = ", ".join(f"{n} {code}" for code, n in sorted(left.items()))
+        line += f"; left without a fix: {counts}"
     errors = sum(1 for r in results if r.error)
     if errors:
         line += f"; {errors} file(s) could not be fixed"

@@ -133,7 +133,8 @@ class Helpers:
                        isinstance(func, ast.AsyncFunctionDef))
 
     def _candidates(self, functions):
-        """Functions that flush, fsync, call a configured helper, or (transitively) such a function."""
+        """Functions that flush, fsync or call a configured helper, and (transitively) their
+        callers."""
         called: dict[int, set[str]] = {}
         chosen = []
         for func, method in functions:
@@ -163,7 +164,8 @@ class Helpers:
 
 
 def _configured(qualified: str, names: tuple[str, ...]) -> bool:
-    """`mylib.fsync_file` matches itself and `x.mylib.fsync_file`; a bare name matches the last part."""
+    """`mylib.fsync_file` matches itself and `x.mylib.fsync_file`; a bare name matches the
+    last part of any call."""
     last = qualified.rsplit(".", 1)[-1]
     for name in names:
         if "." in name:

@@ -56,7 +56,8 @@ def call_arg(call: ast.Call, index: int, keyword: str) -> ast.expr | None:
     for kw in call.keywords:
         if kw.arg == keyword:
             return kw.value
-    if index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+    leading = call.args[: index + 1]
+    if index < len(call.args) and not any(isinstance(a, ast.Starred) for a in leading):
         return call.args[index]
     return None
 

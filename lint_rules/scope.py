@@ -199,7 +199,8 @@ def _has_write_flag(flags: ast.expr | None) -> bool:
     if flags is None:
         return False
     return any(
-        isinstance(n, (ast.Attribute, ast.Name)) and getattr(n, "attr", getattr(n, "id", "")) in _WRITE_FLAGS
+        isinstance(n, (ast.Attribute, ast.Name))
+        and getattr(n, "attr", getattr(n, "id", "")) in _WRITE_FLAGS
         for n in ast.walk(flags)
     )
 
@@ -209,7 +210,8 @@ def _is_unbuffered(call: ast.Call, index: int) -> bool:
     return isinstance(buffering, ast.Constant) and buffering.value == 0
 
 
-def _bindings(nodes: list[tuple[ast.AST, ast.AST | None, ast.stmt]]) -> dict[int, tuple[ast.expr, ast.stmt | None]]:
+def _bindings(nodes: list[tuple[ast.AST, ast.AST | None, ast.stmt]],
+              ) -> dict[int, tuple[ast.expr, ast.stmt | None]]:
     """id(call) -> (the target it is bound to, the `with` statement binding it if any)."""
     bound: dict[int, tuple[ast.expr, ast.stmt | None]] = {}
     for node, _, _ in nodes:

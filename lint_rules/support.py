@@ -48,7 +48,8 @@ def _free_name(base: str, taken: set[str]) -> str:
     return name
 
 
-def _existing_helper(tree: ast.Module, helpers: Helpers, kind: str, unless: str | None) -> str | None:
+def _existing_helper(tree: ast.Module, helpers: Helpers, kind: str, unless: str | None,
+                     ) -> str | None:
     """A top-level function of one required parameter that does `kind` to it."""
     for stmt in tree.body:
         if not isinstance(stmt, ast.FunctionDef):  # an async one would need an await

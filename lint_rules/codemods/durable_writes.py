@@ -32,8 +32,8 @@ class DurableWritesCommand(VisitorBasedCodemodCommand):
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
-        arg_parser.add_argument("--select", default="", help="comma-separated code prefixes to fix")
-        arg_parser.add_argument("--ignore", default="", help="comma-separated code prefixes to skip")
+        arg_parser.add_argument("--select", default="", help="code prefixes to fix (a,b)")
+        arg_parser.add_argument("--ignore", default="", help="code prefixes to skip (a,b)")
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         path = self.context.filename or "<module>"
