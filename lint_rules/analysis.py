@@ -13,22 +13,31 @@ from lint_rules.findings import Edit, Finding, Fix, ModuleSupport
 from lint_rules.helpers import Helpers
 from lint_rules.names import Imports
 from lint_rules.rules import RULES
-from lint_rules.scope import Collector, Pos, Rename, Scope, WriteSite, pos
+from lint_rules.index import index_module
+from lint_rules.scope import FSYNCS, RENAMES, Collector, Pos, Rename, Scope, WriteSite, pos
 from lint_rules.support import module_support
 
+_RELEVANT = frozenset({"replace", "rename", "renames", "move", "fsync", "fdatasync"})
 # Statements after which a call can be inserted (a `return` or `raise` has no "after").
 _SIMPLE = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign)
 
 
 def analyze(tree: ast.Module, config: Config, source: str | None = None,
             ) -> tuple[list[Finding], ModuleSupport | None]:
-    imports = Imports(tree)
-    helpers = Helpers(tree, imports, config)
+    configured = frozenset(name.rsplit(".", 1)[-1]
+                           for name in (*config.file_sync_helpers, *config.dir_sync_helpers))
+    index = index_module(tree, configured)
+    imports = Imports(index.imports)
+    helpers = Helpers(index, imports, config)
     support = _Lazy(lambda: module_support(tree, imports, helpers))
     collector = Collector(imports, helpers.facts)
+    # Every finding sits at a rename or an fsync: other scopes need no closer look.
+    relevant = _RELEVANT | imports.local_names_of(RENAMES | FSYNCS)
     findings: dict[tuple[str, int, int], Finding] = {}
-    for node, body in _scopes(tree):
-        scope = collector.collect(node, body)
+    for info in index.scopes:
+        if not info.called & relevant:
+            continue
+        scope = collector.collect(info.node, info.node.body)
         for finding in _ScopeRules(scope, support, source).run():
             findings.setdefault((finding.code, finding.line, finding.col), finding)
     ordered = sorted(findings.values(), key=lambda f: (f.line, f.col, f.code))
@@ -46,13 +55,6 @@ class _Lazy:
         if self._value is None:
             self._value = self._make()
         return self._value
-
-
-def _scopes(tree: ast.Module) -> Iterator[tuple[ast.AST, list[ast.stmt]]]:
-    yield tree, tree.body
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            yield node, node.body
 
 
 def _finding(code: str, node: ast.AST, fix: Fix | None = None) -> Finding:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lint_rules.config import Config
+from lint_rules.index import ModuleIndex, ScopeInfo
 from lint_rules.names import Imports, Keys
 from lint_rules.scope import FSYNCS, Collector
 
@@ -29,31 +30,18 @@ class Summary:
         return any(kind in kinds for kinds in self.kinds)
 
 
-def _functions(tree: ast.Module) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, bool]]:
-    """Every function of the module, with whether it is a method (defined in a class body)."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef):
-            for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    yield item, True
-        elif isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef)):
-            for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    yield item, False
-
-
 def _param_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
     args = func.args
     return tuple(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
 
 
 class Helpers:
-    def __init__(self, tree: ast.Module, imports: Imports, config: Config) -> None:
+    def __init__(self, index: ModuleIndex, imports: Imports, config: Config) -> None:
         self.imports = imports
         self.file_helpers = config.file_sync_helpers
         self.dir_helpers = config.dir_sync_helpers
         self.summaries: dict[str, Summary] = {}
-        self._summarise(tree)
+        self._summarise([info for info in index.scopes if info.is_function])
 
     # -- what a call syncs ---------------------------------------------------------------
 
@@ -102,23 +90,22 @@ class Helpers:
 
     # -- summaries ----------------------------------------------------------------------
 
-    def _summarise(self, tree: ast.Module) -> None:
-        functions = list(_functions(tree))
+    def _summarise(self, functions: list[ScopeInfo]) -> None:
         candidates = self._candidates(functions)
         if not candidates:
             return
         collector = Collector(self.imports, self.facts)
         for _ in range(len(candidates) + 1):
-            changed = False
-            for func, method in candidates:
-                summary = self._summarise_one(collector, func, method)
-                if summary.does("handle") or summary.does("path") or summary.does("parent") \
-                        or summary.does("dir") or summary.does("flush"):
-                    if self.summaries.get(func.name) != summary:
-                        self.summaries[func.name] = summary
-                        changed = True
-            if not changed:
+            # Functions that share a name (methods of different classes) share a summary:
+            # the union of what each does, so that rounds converge instead of taking turns.
+            found: dict[str, Summary] = {}
+            for info in candidates:
+                summary = self._summarise_one(collector, info.node, info.method)
+                if any(summary.kinds):
+                    found[info.node.name] = _merge(found.get(info.node.name), summary)
+            if found == self.summaries:
                 return
+            self.summaries = found
 
     def _summarise_one(self, collector: Collector, func, method: bool) -> Summary:
         params = _param_names(func)
@@ -132,35 +119,38 @@ class Helpers:
         return Summary(params, tuple(frozenset(k) for k in kinds), method,
                        isinstance(func, ast.AsyncFunctionDef))
 
-    def _candidates(self, functions):
-        """Functions that flush, fsync or call a configured helper, and (transitively) their
-        callers."""
-        called: dict[int, set[str]] = {}
-        chosen = []
-        for func, method in functions:
-            names = set()
-            direct = False
-            for node in ast.walk(func):
-                if isinstance(node, ast.Call):
-                    qualified = self.imports.qualname(node.func)
-                    flushes = getattr(node.func, "attr", None) == "flush"
-                    if flushes or qualified in FSYNCS or (qualified and (
-                            _configured(qualified, self.file_helpers)
-                            or _configured(qualified, self.dir_helpers))):
-                        direct = True
-                    func_node = node.func
-                    names.add(getattr(func_node, "id", getattr(func_node, "attr", "")))
-            called[id(func)] = names
-            if direct:
-                chosen.append((func, method))
-        grew = bool(chosen)
-        while grew:
-            known = {f.name for f, _ in chosen}
-            more = [(f, m) for f, m in functions
-                    if (f, m) not in chosen and called[id(f)] & known]
+    def _candidates(self, functions: list[ScopeInfo]) -> list[ScopeInfo]:
+        """Functions that fsync, flush a parameter or call a configured helper, and
+        (transitively) the functions that call them by name."""
+        chosen = [info for info in functions if self._syncs_directly(info)]
+        known = {info.node.name for info in chosen}
+        while True:
+            more = [info for info in functions
+                    if info.node.name not in known and info.called & known]
+            if not more:
+                return chosen
             chosen.extend(more)
-            grew = bool(more)
-        return chosen
+            known |= {info.node.name for info in more}
+
+    def _syncs_directly(self, info: ScopeInfo) -> bool:
+        params = set(_param_names(info.node)) - {"self", "cls"}
+        for call in info.calls:
+            callee = call.func
+            if (isinstance(callee, ast.Attribute) and callee.attr == "flush"
+                    and isinstance(callee.value, ast.Name) and callee.value.id in params):
+                return True
+            qualified = self.imports.qualname(callee) or ""
+            if qualified in FSYNCS or _configured(qualified, self.file_helpers) \
+                    or _configured(qualified, self.dir_helpers):
+                return True
+        return False
+
+
+def _merge(old: Summary | None, new: Summary) -> Summary:
+    if old is None or old.params != new.params:
+        return new if old is None or len(new.params) >= len(old.params) else old
+    kinds = tuple(a | b for a, b in zip(old.kinds, new.kinds))
+    return Summary(new.params, kinds, old.method and new.method, old.is_async and new.is_async)
 
 
 def _configured(qualified: str, names: tuple[str, ...]) -> bool:

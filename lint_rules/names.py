@@ -19,9 +19,9 @@ _DIRNAME = frozenset({"os.path.dirname"})
 
 
 class Imports:
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, nodes: list[ast.Import | ast.ImportFrom]) -> None:
         self.local_to_qualified: dict[str, str] = {}
-        for node in ast.walk(tree):
+        for node in nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -29,10 +29,14 @@ class Imports:
                     else:
                         top = alias.name.split(".")[0]
                         self.local_to_qualified[top] = top
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            elif node.module and not node.level:
                 for alias in node.names:
                     local = alias.asname or alias.name
                     self.local_to_qualified[local] = f"{node.module}.{alias.name}"
+
+    def local_names_of(self, qualified: frozenset[str]) -> set[str]:
+        """Local names bound to these (`from os import replace as r` -> "r")."""
+        return {local for local, full in self.local_to_qualified.items() if full in qualified}
 
     def qualname(self, expr: ast.expr) -> str | None:
         """`_os.path.join` -> "os.path.join"; None for anything that is not a dotted name."""

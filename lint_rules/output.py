@@ -121,7 +121,8 @@ def github_lines(reports: Sequence[FileReport]) -> Iterator[str]:
     for path, f in sorted_findings(reports):
         yield _annotation("warning", path, f.line, f.col + 1, f.code, f.message)
     for r in failed(reports):
-        yield _annotation("error", r.path, max(r.error_line, 1), _error_col(r), "error", r.error or "")
+        line = max(r.error_line, 1)
+        yield _annotation("error", r.path, line, _error_col(r), "error", r.error or "")
 
 
 # -- SARIF 2.1.0 -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from lint_rules.names import Imports, Keys, call_arg
 Pos = tuple[int, int]
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_RENAMES = frozenset({"os.replace", "os.rename", "os.renames", "shutil.move"})
+RENAMES = frozenset({"os.replace", "os.rename", "os.renames", "shutil.move"})
 FSYNCS = frozenset({"os.fsync", "os.fdatasync"})
 _OPENS = frozenset({"open", "io.open", "builtins.open", "codecs.open"})
 _TEMP_FILES = frozenset({"tempfile.NamedTemporaryFile", "tempfile.mkstemp"})
@@ -331,7 +331,7 @@ class Collector:
         elif method in ("write_text", "write_bytes") and on_object:
             scope.writes.append(WriteSite(call, stmt, "path", {keys.key(func.value)},
                                           path_expr=func.value))
-        elif qualified in _RENAMES:
+        elif qualified in RENAMES:
             src, dst = call_arg(call, 0, "src"), call_arg(call, 1, "dst")
             if src is not None and dst is not None:
                 scope.renames.append(Rename(call, stmt, keys.key(src), src, dst))
