@@ -110,10 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("code", nargs="?", metavar="CODE", help="e.g. DUR101")
     explain.set_defaults(handler=run_explain)
+
+    # Listed for --help only: main() hands `verify` to its own parser, built only when it
+    # runs, because its modules would slow every check.
+    commands.add_parser("verify", help="prove durability under simulated power loss")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["verify"]:
+        return run_verify(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
@@ -188,6 +195,14 @@ def run_fix(args: argparse.Namespace) -> int:
             raise
         raise UsageError("fix is not available in this version") from None
     return fix.run(list(args.paths), config, diff=args.diff, check=args.check, jobs=args.jobs)
+
+
+def run_verify(argv: list[str]) -> int:
+    from lint_rules.verify import command
+
+    parser = argparse.ArgumentParser(prog=f"{PROG} verify")
+    command.add_arguments(parser)
+    return command.run(parser.parse_args(argv))
 
 
 def run_explain(args: argparse.Namespace) -> int:

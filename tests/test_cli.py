@@ -449,3 +449,21 @@ def test_command_exit_codes_end_to_end(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("broken.py:2:")
     assert durable_writes(tmp_path, "check", "missing.py").returncode == 2
+
+
+def test_verify_is_reached_through_the_command(tmp_path, monkeypatch, capsys):
+    """`durable-writes verify` runs the program under strace and judges its writes."""
+    (tmp_path / "state.json").write_text('{"v": 1}\n')
+    script = tmp_path / "save.py"
+    script.write_text(textwrap.dedent("""
+        import json, os
+        with open("state.json.tmp", "w") as fh:
+            json.dump({"v": 2}, fh)
+        os.replace("state.json.tmp", "state.json")
+        print("saved")
+    """))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["verify", "--model", "ext4", "--", sys.executable, str(script)]) == 1
+    out = capsys.readouterr().out
+    assert "state.json is old after the acknowledgement" in out
+    assert "NOT DURABLE under ext4" in out
