@@ -77,10 +77,12 @@ class _ScopeRules:
     def run(self) -> Iterator[Finding]:
         for site in self.scope.writes:
             renames = [r for r in self.scope.renames
-                       if r.src_key in site.path_keys and r.pos > site.pos]
+                       if r.src_key in site.path_keys and r.pos > site.pos
+                       and not self.scope.exclusive(site.stmt, r.stmt)]
             if renames:
                 unsynced = [r for r in renames if not self._synced(site, r)]
-                if unsynced:
+                if unsynced and self._writes_itself(site, unsynced[0]) \
+                        and not self._superseded(site, unsynced[0]):
                     yield _finding("DUR101", site.call, self._fix_file(site, unsynced[0]))
                 if site.temp is not None and not site.temp.has_dir:
                     yield _finding("DUR105", site.temp.call)
@@ -91,6 +93,23 @@ class _ScopeRules:
         yield from self._temp_dirs()
 
     # -- DUR101 ---------------------------------------------------------------------------
+
+    def _writes_itself(self, site: WriteSite, rename: Rename) -> bool:
+        """False for a temp file created, closed unused, and filled by something else by path
+        (sqlite, a copy): syncing this handle would sync nothing."""
+        if site.kind == "path" or site.handle is None:
+            return True
+        return self._last_use(site, rename.pos) is not None
+
+    def _superseded(self, site: WriteSite, rename: Rename) -> bool:
+        """A later write of the same file on the same path to the rename: its sync, made
+        after all writes, covers this one's data too (a copy, then an append)."""
+        return any(
+            other is not site and other.path_keys & site.path_keys
+            and site.pos < other.pos < rename.pos
+            and not self.scope.exclusive(site.stmt, other.stmt)
+            for other in self.scope.writes
+        )
 
     def _last_use(self, site: WriteSite, before: Pos) -> Pos | None:
         return max(self.scope.uses(site, before), default=None)
@@ -120,6 +139,13 @@ class _ScopeRules:
             code: tuple[str, ...] = (f"{fsync}({handle})",)
         else:
             code = (f"{handle}.flush()", f"{fsync}({handle}.fileno())")
+        if site.with_stmt is not None and _wrapped_in_same_with(site):
+            # `with fdopen(fd) as fh, ZipFile(fh) as zf:` writes on exit, after the block:
+            # only a sync by path after the whole statement sees everything.
+            if not _is_simple(site.path_expr):
+                return None
+            call = f"{self.support.file_helper}({self._text(site.path_expr)})"
+            return Fix((Edit(pos(site.with_stmt), "after", (call,)),), frozenset({"file_helper"}))
         if site.with_stmt is not None and not _within(rename.pos, site.with_stmt):
             return Fix((Edit(pos(site.with_stmt), "append", code),), needs)
         # Before the close (or else the rename); lifted into the block that opened the file
@@ -135,8 +161,9 @@ class _ScopeRules:
     def _close_before(self, site: WriteSite, rename: Rename) -> ast.stmt | None:
         """The last close of the handle before the rename: the one on the path that renames."""
         after = self._last_use(site, rename.pos) or site.pos
+        until = min(rename.pos, self.scope.bound_until(site))
         closes = [stmt for key, call, stmt in self.scope.closes
-                  if key in site.handle_keys and after < pos(call) < rename.pos]
+                  if key in site.handle_keys and after < pos(call) < until]
         return closes[-1] if closes else None
 
     # -- DUR102 ---------------------------------------------------------------------------
@@ -158,6 +185,8 @@ class _ScopeRules:
         stmt = rename.stmt
         if not isinstance(stmt, _SIMPLE) or not _is_simple(rename.dst):
             return None
+        if any(kw.arg == "dst_dir_fd" for kw in rename.call.keywords):
+            return None  # the destination is relative to a directory fd, not to the cwd
         call = f"{self.support.dir_helper}({self._text(rename.dst)})"
         return Fix((Edit(pos(stmt), "after", (call,)),), frozenset({"dir_helper"}))
 
@@ -167,15 +196,16 @@ class _ScopeRules:
         if site.kind != "file" or site.handle is None:
             return
         for sync in self.scope.syncs:
-            if not (sync.direct and sync.kind == "handle" and sync.target in site.handle_keys
+            if not (sync.kind == "handle" and sync.target in site.handle_keys
                     and site.pos < sync.pos < self.scope.bound_until(site)):
                 continue
             last = self._last_use(site, sync.pos)
             if last is None:
                 continue
+            # A helper that flushes before it fsyncs says so at the same position.
             flushed = any(
                 other.kind == "flush" and other.target in site.handle_keys
-                and last < other.pos < sync.pos
+                and last < other.pos <= sync.pos
                 for other in self.scope.syncs
             )
             if not flushed:
@@ -229,6 +259,17 @@ def _is_simple(node: ast.expr | None) -> bool:
         elif isinstance(child, (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda)):
             return False
     return True
+
+
+def _wrapped_in_same_with(site: WriteSite) -> bool:
+    """The handle is given to another item of its own `with` (a ZipFile, a GzipFile...)."""
+    names = {ast.unparse(site.handle)} if site.handle is not None else set()
+    return any(
+        item.context_expr is not site.call and any(
+            isinstance(n, (ast.Name, ast.Attribute)) and ast.unparse(n) in names
+            for n in ast.walk(item.context_expr))
+        for item in site.with_stmt.items
+    )
 
 
 def _mentions(node: ast.expr, names: set[str]) -> bool:

@@ -21,7 +21,6 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".tox",
     ".nox",
     ".venv",
-    "venv",
     "build",
     "dist",
     "__pycache__",
@@ -31,7 +30,8 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".pytest_cache",
 )
 
-# A virtual environment has this file at its root, whatever the directory is called.
+# A virtual environment has this file at its root, whatever the directory is called; a
+# package's own `venv` subpackage (pdm has one) has not, and is checked.
 _VENV_MARKER = "pyvenv.cfg"
 
 

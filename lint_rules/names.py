@@ -75,13 +75,18 @@ class Keys:
         self.parents: dict[str, ast.expr] = {}  # d -> path, for `d = os.path.dirname(path)`
         counts: Counter[str] = Counter()
         single: dict[str, ast.expr] = {}
+        sentinels: set[int] = set()  # `tmp = None` before `tmp = fh.name` binds nothing real
         for node in scope_nodes:
-            for target in _assigned_names(node):
-                counts[target] += 1
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target = node.targets[0]
-                if isinstance(target, ast.Name):
-                    single[target.id] = node.value
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                    if isinstance(node.value, ast.Constant):
+                        sentinels.add(id(targets[0]))
+                    else:
+                        single[targets[0].id] = node.value
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) \
+                    and id(node) not in sentinels:
+                counts[node.id] += 1
         for name, value in single.items():
             if counts[name] != 1:
                 continue
@@ -131,9 +136,3 @@ class Keys:
         if isinstance(expr, ast.Attribute) and expr.attr == "parent":
             return expr.value
         return None
-
-
-def _assigned_names(node: ast.AST) -> list[str]:
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-        return [node.id]
-    return []

@@ -20,6 +20,7 @@ FSYNCS = frozenset({"os.fsync", "os.fdatasync"})
 _OPENS = frozenset({"open", "io.open", "builtins.open", "codecs.open"})
 _TEMP_FILES = frozenset({"tempfile.NamedTemporaryFile", "tempfile.mkstemp"})
 _TEMP_DIRS = frozenset({"tempfile.mkdtemp"})
+_COPIES = frozenset({"shutil.copy", "shutil.copy2", "shutil.copyfile"})  # write their dst
 _WRITE_FLAGS = frozenset({"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND"})
 # Attribute uses of a handle that neither write nor read its data.
 _NEUTRAL_ATTRS = frozenset({"flush", "fileno", "close", "name", "closed", "mode"})
@@ -58,6 +59,10 @@ class WriteSite:
     @property
     def pos(self) -> Pos:
         return pos(self.call)
+
+    @property
+    def end(self) -> Pos:
+        return (self.call.end_lineno, self.call.end_col_offset)
 
 
 @dataclass
@@ -109,6 +114,31 @@ class Scope:
     neutral_calls: set[int] = field(default_factory=set)
     enclosing: dict[int, ast.stmt | None] = field(default_factory=dict)  # id(stmt) -> parent
 
+    def _chain(self, stmt: ast.stmt) -> list[ast.stmt]:
+        chain = [stmt]
+        while (parent := self.enclosing.get(id(chain[-1]))) is not None:
+            chain.append(parent)
+        return chain
+
+    def exclusive(self, a: ast.stmt, b: ast.stmt) -> bool:
+        """True when `a` and `b` sit in different branches of one if/elif/else or match:
+        no run executes both."""
+        chain_a, chain_b = self._chain(a), self._chain(b)
+        index_b = {id(s): i for i, s in enumerate(chain_b)}
+        for i, common in enumerate(chain_a):
+            j = index_b.get(id(common))
+            if j is None:
+                continue
+            if i == 0 or j == 0:
+                return False  # one contains the other
+            child_a, child_b = chain_a[i - 1], chain_b[j - 1]
+            if isinstance(common, ast.If):
+                return _holds(common.body, child_a) != _holds(common.body, child_b)
+            if isinstance(common, ast.Match):
+                return _case_of(common, child_a) is not _case_of(common, child_b)
+            return False
+        return False
+
     def lift(self, stmt: ast.stmt, owner: ast.stmt | None) -> ast.stmt:
         """The ancestor of `stmt` that sits directly in a block of `owner` (None: the scope's
         own body), so an insertion before it runs on every path that reaches `stmt`."""
@@ -139,7 +169,7 @@ class Scope:
             if isinstance(parent, ast.Call) and id(parent) in self.neutral_calls \
                     and node is not parent.func:
                 continue
-            if site.pos < pos(node) < end and self.keys.key(node) in site.handle_keys:
+            if site.end < pos(node) < end and self.keys.key(node) in site.handle_keys:
                 found.append(pos(node))
         return found
 
@@ -150,6 +180,14 @@ class Scope:
     def bound_until(self, site: "WriteSite") -> Pos:
         """The handle means this site's file until its name is bound to something else."""
         return min(self._rebinding(site), default=(1 << 30, 0))
+
+
+def _holds(block: list[ast.stmt], stmt: ast.stmt) -> bool:
+    return any(s is stmt for s in block)
+
+
+def _case_of(match: ast.Match, stmt: ast.stmt) -> ast.match_case | None:
+    return next((case for case in match.cases if _holds(case.body, stmt)), None)
 
 
 def walk_scope(body: list[ast.stmt], enclosing: dict[int, ast.stmt | None] | None = None,
@@ -193,6 +231,11 @@ def _is_write_mode(mode: ast.expr | None) -> bool:
     return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and any(
         c in mode.value for c in "wax+"
     )
+
+
+def _is_read_mode(mode: ast.expr | None) -> bool:
+    """Read-only for sure: no mode given, or a constant one without w, a, x or +."""
+    return mode is None or isinstance(mode, ast.Constant) and not _is_write_mode(mode)
 
 
 def _has_write_flag(flags: ast.expr | None) -> bool:
@@ -305,7 +348,9 @@ class Collector:
         qualified = self.imports.qualname(func)
         method = func.attr if isinstance(func, ast.Attribute) else None
         on_object = method is not None and not self.imports.is_module(func.value)
-        if qualified in _OPENS:
+        if qualified in _OPENS and self._is_raw_fd(keys, call_arg(call, 0, "file")):
+            self._fdopen(scope, call, stmt, mode_index=1, mode_keyword="mode", fd_keyword="file")
+        elif qualified in _OPENS:
             path, mode = call_arg(call, 0, "file"), self._mode(call_arg(call, 1, "mode"))
             if _is_write_mode(mode) and path is not None:
                 unbuffered = _is_unbuffered(call, 2) and "b" in mode.value
@@ -317,6 +362,8 @@ class Collector:
             if _is_write_mode(mode):
                 unbuffered = _is_unbuffered(call, 1) and "b" in mode.value
                 self._add_file(scope, call, stmt, func.value, buffered=not unbuffered)
+            else:
+                self._remember_open(keys, self._target(call)[0], func.value)
         elif qualified == "os.fdopen":
             self._fdopen(scope, call, stmt)
         elif qualified == "os.open":
@@ -328,6 +375,9 @@ class Collector:
             if isinstance(target, ast.Name):
                 has_dir = call_arg(call, _DIR_POSITION[qualified], "dir") is not None
                 scope.temp_dirs.append((target.id, TempCreation(call, has_dir)))
+        elif qualified in _COPIES and call_arg(call, 1, "dst") is not None:
+            dst = call_arg(call, 1, "dst")
+            scope.writes.append(WriteSite(call, stmt, "path", {keys.key(dst)}, path_expr=dst))
         elif method in ("write_text", "write_bytes") and on_object:
             scope.writes.append(WriteSite(call, stmt, "path", {keys.key(func.value)},
                                           path_expr=func.value))
@@ -359,24 +409,38 @@ class Collector:
             return not isinstance(call.args[0], ast.Starred)
         return not call.args and len(call.keywords) == 1 and call.keywords[0].arg == "target"
 
-    def _fdopen(self, scope: Scope, call: ast.Call, stmt: ast.stmt) -> None:
+    def _is_raw_fd(self, keys: Keys, expr: ast.expr | None) -> bool:
+        return expr is not None and not isinstance(expr, ast.Constant) \
+            and keys.key(expr) in self._temps
+
+    def _fdopen(self, scope: Scope, call: ast.Call, stmt: ast.stmt, mode_index: int = 1,
+                mode_keyword: str = "mode", fd_keyword: str = "fd") -> None:
+        """`os.fdopen(fd, mode)`, or `open(fd, mode)`: a file object over a descriptor."""
         keys = scope.keys
-        fd, mode = call_arg(call, 0, "fd"), self._mode(call_arg(call, 1, "mode"))
+        fd = call_arg(call, 0, fd_keyword)
+        mode = self._mode(call_arg(call, mode_index, mode_keyword))
         if fd is None:
             return
         fd_key = keys.key(fd)
         target, with_stmt = self._target(call)
         paths = set(self._fd_paths.get(fd_key, ()))
+        path_expr = None
+        if isinstance(fd, ast.Call) and self.imports.qualname(fd.func) == "os.open":
+            path_expr = call_arg(fd, 0, "path")  # os.fdopen(os.open(tmp, flags), "w")
+            paths = {keys.key(path_expr)} if path_expr is not None else paths
         if isinstance(target, (ast.Name, ast.Attribute)):
             self._fd_paths[keys.key(target)] = paths
-        if not _is_write_mode(mode):
-            return
         raw = self._temps.pop(fd_key, None)
+        # A descriptor we saw created for writing is written through its file object, even
+        # when the mode is a parameter we cannot read; the object also closes it.
+        if not (_is_write_mode(mode) or raw is not None and not _is_read_mode(mode)):
+            return
         if raw is not None and raw in scope.writes:
             scope.writes.remove(raw)  # the file object is the write site now
-        unbuffered = _is_unbuffered(call, 2) and "b" in mode.value
+        unbuffered = _is_unbuffered(call, mode_index + 1) and "b" in getattr(mode, "value", "")
         site = WriteSite(call, stmt, "raw-file" if unbuffered else "file", paths,
-                         with_stmt=with_stmt, temp=raw.temp if raw else None)
+                         with_stmt=with_stmt, temp=raw.temp if raw else None,
+                         path_expr=raw.path_expr if raw else path_expr)
         site.handle_keys = {fd_key}
         if isinstance(target, (ast.Name, ast.Attribute)):
             site.handle = target

@@ -216,7 +216,7 @@ def test_directory_walk_skips_tool_and_environment_directories(project, capsys):
     for skipped in (
         ".git/hooks/x.py",
         ".tox/py311/x.py",
-        "venv/lib/x.py",
+        ".venv/lib/x.py",
         "build/lib/x.py",
         "dist/x.py",
         "app/__pycache__/x.py",
@@ -228,9 +228,10 @@ def test_directory_walk_skips_tool_and_environment_directories(project, capsys):
     # A virtual environment under any name is recognised by its marker file.
     write(project, "env-3.11/pyvenv.cfg", "home = /usr/bin\n")
     write(project, "env-3.11/lib/site.py", FINDING)
+    write(project, "app/commands/venv/create.py", FINDING)  # a subpackage, no marker
     code, out, _ = run(capsys, "check", ".")
     assert code == 1
-    assert reported_paths(out) == ["app/main.py"]
+    assert reported_paths(out) == ["app/commands/venv/create.py", "app/main.py"]
 
 
 def test_explicitly_named_files_are_checked_even_in_skipped_places(project, capsys):

@@ -157,3 +157,24 @@ def test_findings_on_one_line_statements_are_fixed(name: str) -> None:
     result = fix_file_data(source(text), name, Config())
     assert code in {f.code for f in result.applied}
     assert result.unfixable == []
+
+
+def test_a_rename_relative_to_a_directory_fd_gets_no_guessed_directory_sync() -> None:
+    # `_fsync_parent_dir(name)` would resolve `name` against the working directory, not
+    # against `directory`: an fsync of the wrong directory is worse than none.
+    text = """
+        import os
+
+
+        def write_head(name, directory, data):
+            fd = os.open(".tmp", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600, dir_fd=directory)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
+            os.replace(".tmp", name, src_dir_fd=directory, dst_dir_fd=directory)
+    """
+    result = fix_file_data(source(text), "head.py", Config())
+    assert [f.code for f in result.unfixable] == ["DUR102"]
+    assert [f.code for f in result.applied] == ["DUR101"]
+    assert b"_fsync_parent_dir" not in result.fixed

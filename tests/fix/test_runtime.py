@@ -76,6 +76,19 @@ RUNS: dict[str, Run] = {
     "latin1_cookie": Run("sauvegarder(d + '/p.txt', 'oui')", ("p.txt",)),
     "utf8_non_ascii": Run("sauvegarder(d + '/p.txt', 'oui')", ("p.txt",)),
     "utf8_non_ascii_compound_line": Run("sauvegarder(d + '/p.txt', 'oui')", ("p.txt",)),
+    # Found by running the fixer over popular packages (see the closing notes of issue 3).
+    "open_on_mkstemp_fd": Run(
+        "atomic_write(d + '/a.bin', b'fd'); atomic_write_text(d + '/b.txt', 'fd', 'w')",
+        ("a.bin", "b.txt"),
+    ),
+    "zip_in_same_with": Run(
+        "build(d + '/w.zip', {'n': b'data'}); open(d + '/src', 'w').write('copied');"
+        " copy_in(d + '/src', d + '/copy.txt')",
+        ("copy.txt", "src", "w.zip"),
+    ),
+    "written_in_either_branch": Run(
+        "save(d + '/x.txt', 'first', ''); save(d + '/y.txt', '', 'second')", ("x.txt", "y.txt")
+    ),
 }
 
 PAIRS = all_pairs()

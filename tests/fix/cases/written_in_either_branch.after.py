@@ -1,0 +1,32 @@
+import os
+
+
+def _fsync_parent_dir(path):
+    """Make a rename of `path` durable: fsync its parent directory, where that is possible."""
+    try:
+        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+    except OSError:
+        return  # Windows and some file systems cannot open a directory; the data is published.
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # Some network and FUSE file systems refuse a directory fsync (EINVAL, ENOTSUP).
+    finally:
+        os.close(fd)
+
+
+def save(path, a, b):
+    if a:
+        fh = open(path + ".tmp", "w")
+        fh.write(a)
+        fh.flush()
+        os.fsync(fh.fileno())
+        fh.close()
+    else:
+        fh = open(path + ".tmp", "w")
+        fh.write(b)
+        fh.flush()
+        os.fsync(fh.fileno())
+        fh.close()
+    os.replace(path + ".tmp", path)
+    _fsync_parent_dir(path)
