@@ -14,28 +14,34 @@ from lint_rules.helpers import Helpers
 from lint_rules.names import Imports
 from lint_rules.rules import RULES
 from lint_rules.index import index_module
-from lint_rules.scope import FSYNCS, RENAMES, Collector, Pos, Rename, Scope, WriteSite, pos
+from lint_rules.scope import FSYNCS, RENAMES, WRITERS, Collector, Pos, Rename, Scope, WriteSite, pos
 from lint_rules.support import module_support
 
-_RELEVANT = frozenset({"replace", "rename", "renames", "move", "fsync", "fdatasync"})
+# Names whose calls make a scope worth a closer look (aliases are added per module).
+_SYNCING = frozenset({"fsync", "fdatasync"})
+_RENAMING = frozenset({"replace", "rename", "renames", "move"})
+_WRITING = frozenset({"open", "fdopen", "NamedTemporaryFile", "mkstemp", "mkdtemp",
+                      "write_text", "write_bytes", "copy", "copy2", "copyfile"})
 # Statements after which a call can be inserted (a `return` or `raise` has no "after").
 _SIMPLE = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign)
 
 
 def analyze(tree: ast.Module, config: Config, source: str | None = None,
             ) -> tuple[list[Finding], ModuleSupport | None]:
-    configured = frozenset(name.rsplit(".", 1)[-1]
-                           for name in (*config.file_sync_helpers, *config.dir_sync_helpers))
-    index = index_module(tree, configured)
+    index = index_module(tree, source)
     imports = Imports(index.imports)
     helpers = Helpers(index, imports, config)
     support = _Lazy(lambda: module_support(tree, imports, helpers))
     collector = Collector(imports, helpers.facts)
     # Every finding sits at a rename or an fsync: other scopes need no closer look.
-    relevant = _RELEVANT | imports.local_names_of(RENAMES | FSYNCS)
+    syncing = index.lines_calling(_SYNCING | imports.local_names_of(FSYNCS))
+    renaming = index.lines_calling(_RENAMING | imports.local_names_of(RENAMES))
+    writing = index.lines_calling(_WRITING | imports.local_names_of(WRITERS))
     findings: dict[tuple[str, int, int], Finding] = {}
     for info in index.scopes:
-        if not info.called & relevant:
+        # DUR103 needs an fsync; the other rules a rename and a write in the same scope.
+        if not (info.spans_any(syncing)
+                or info.spans_any(renaming) and info.spans_any(writing)):
             continue
         scope = collector.collect(info.node, info.node.body)
         for finding in _ScopeRules(scope, support, source).run():

@@ -14,9 +14,11 @@ from lint_rules.analysis import analyze
 from lint_rules.config import Config
 from lint_rules.findings import FileReport, Finding
 
-# Every rule needs a rename or an fsync in the file; most files have neither, and a substring
-# test is far cheaper than a parse.
-_RELEVANT = (b"replace", b"rename", b"move", b"fsync")
+# Every finding needs an fsync (DUR103), or a rename and something that writes a file
+# (DUR101/102/105). Most files have neither, and a substring test is far cheaper than a parse.
+_SYNCING = (b"fsync", b"fdatasync")
+_RENAMING = (b"replace", b"rename", b"move")
+_WRITING = (b"open", b"write_", b"mkstemp", b"NamedTemporaryFile", b"copy")
 
 # flake8's own pattern: a code list that does not parse (`# noqa: DUR`) means a bare noqa.
 _NOQA = re.compile(
@@ -25,7 +27,9 @@ _NOQA = re.compile(
 
 
 def may_have_findings(data: bytes) -> bool:
-    return any(token in data for token in _RELEVANT)
+    if any(token in data for token in _SYNCING):
+        return True
+    return any(t in data for t in _RENAMING) and any(t in data for t in _WRITING)
 
 
 def decode(data: bytes) -> str:

@@ -38,9 +38,13 @@ def _param_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...
 class Helpers:
     def __init__(self, index: ModuleIndex, imports: Imports, config: Config) -> None:
         self.imports = imports
+        self.index = index
         self.file_helpers = config.file_sync_helpers
         self.dir_helpers = config.dir_sync_helpers
         self.summaries: dict[str, Summary] = {}
+        configured = (*self.file_helpers, *self.dir_helpers)
+        self._sync_names = {"fsync", "fdatasync", "flush"} | {
+            name.rsplit(".", 1)[-1] for name in configured}
         self._summarise([info for info in index.scopes if info.is_function])
 
     # -- what a call syncs ---------------------------------------------------------------
@@ -122,19 +126,25 @@ class Helpers:
     def _candidates(self, functions: list[ScopeInfo]) -> list[ScopeInfo]:
         """Functions that fsync, flush a parameter or call a configured helper, and
         (transitively) the functions that call them by name."""
-        chosen = [info for info in functions if self._syncs_directly(info)]
+        syncing = self.index.lines_calling(self._sync_names)
+        chosen = [info for info in functions
+                  if info.spans_any(syncing) and self._syncs_directly(info)]
         known = {info.node.name for info in chosen}
-        while True:
+        new_names = set(known)
+        while new_names:
+            callers = self.index.lines_calling(new_names)
             more = [info for info in functions
-                    if info.node.name not in known and info.called & known]
-            if not more:
-                return chosen
+                    if info.node.name not in known and info.spans_any(callers)]
             chosen.extend(more)
-            known |= {info.node.name for info in more}
+            new_names = {info.node.name for info in more} - known
+            known |= new_names
+        return chosen
 
     def _syncs_directly(self, info: ScopeInfo) -> bool:
         params = set(_param_names(info.node)) - {"self", "cls"}
-        for call in info.calls:
+        for call in ast.walk(info.node):
+            if not isinstance(call, ast.Call):
+                continue
             callee = call.func
             if (isinstance(callee, ast.Attribute) and callee.attr == "flush"
                     and isinstance(callee.value, ast.Name) and callee.value.id in params):

@@ -21,6 +21,8 @@ _OPENS = frozenset({"open", "io.open", "builtins.open", "codecs.open"})
 _TEMP_FILES = frozenset({"tempfile.NamedTemporaryFile", "tempfile.mkstemp"})
 _TEMP_DIRS = frozenset({"tempfile.mkdtemp"})
 _COPIES = frozenset({"shutil.copy", "shutil.copy2", "shutil.copyfile"})  # write their dst
+# Everything that creates or writes a file, by qualified name (for a module's own aliases).
+WRITERS = _OPENS | _TEMP_FILES | _TEMP_DIRS | _COPIES | {"os.fdopen", "os.open"}
 _WRITE_FLAGS = frozenset({"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND"})
 # Attribute uses of a handle that neither write nor read its data.
 _NEUTRAL_ATTRS = frozenset({"flush", "fileno", "close", "name", "closed", "mode"})

@@ -17,7 +17,8 @@ from .pairs import CASES_DIR
 WRITER = (CASES_DIR / "with_block.before.py").read_bytes()
 WRITER_FIXED = (CASES_DIR / "with_block.after.py").read_bytes()
 # Mentions `replace`, so the byte pre-filter does not skip it and the parser has to see it.
-BROKEN = b"import os\n\ndef save(path:\n    os.replace(path + '.tmp', path)\n"
+BROKEN = (b"import os\n\ndef save(path:\n    open(path + '.tmp', 'w').write('x')\n"
+          b"    os.replace(path + '.tmp', path)\n")
 CLEAN = b"def title(name):\n    return name.replace('_', ' ')\n"  # str.replace: no finding
 UNRELATED = b"print('nothing to see')\n"
 

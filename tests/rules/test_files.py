@@ -84,6 +84,8 @@ import os
 
 def save(tmp, path):
     if path
+        with open(tmp, "w") as fh:
+            fh.write(path)
         os.replace(tmp, path)
 """
     report = check_source(data, "broken.py", Config())
@@ -100,6 +102,7 @@ def test_latin1_bytes_without_cookie_are_reported_with_their_line(bad_line: int)
         b"import os",
         b"",
         b"def save(tmp, path):",
+        b"    open(tmp, 'w').close()",
         b"    os.replace(tmp, path)",
     ]
     lines[bad_line - 1] += b"  # r\xe9sum\xe9"  # latin-1, not valid UTF-8
