@@ -7,6 +7,7 @@ from typing import Any
 
 from lint_rules import __version__
 from lint_rules.analysis import analyze
+from lint_rules.checker import may_have_findings
 from lint_rules.config import Config, split_names
 
 
@@ -43,6 +44,9 @@ class DurableWritesChecker:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         # noqa, select and ignore are flake8's own business here.
-        findings, _ = analyze(self.tree, self.config, "".join(self.lines))
+        source = "".join(self.lines)
+        if not may_have_findings(source.encode("utf-8", "surrogatepass")):
+            return
+        findings, _ = analyze(self.tree, self.config, source)
         for finding in findings:
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)
