@@ -11,17 +11,15 @@ from collections.abc import Iterator
 from lint_rules.config import Config
 from lint_rules.findings import Edit, Finding, Fix, ModuleSupport
 from lint_rules.helpers import Helpers
+from lint_rules.index import index_module
 from lint_rules.names import Imports
 from lint_rules.rules import RULES
-from lint_rules.index import index_module
-from lint_rules.scope import FSYNCS, RENAMES, WRITERS, Collector, Pos, Rename, Scope, WriteSite, pos
+from lint_rules.scope import (
+    FSYNCS, RENAME_NAMES, RENAMES, SYNC_NAMES, WRITE_NAMES, WRITERS, Collector, Pos, Rename,
+    Scope, WriteSite, pos,
+)
 from lint_rules.support import module_support
 
-# Names whose calls make a scope worth a closer look (aliases are added per module).
-_SYNCING = frozenset({"fsync", "fdatasync"})
-_RENAMING = frozenset({"replace", "rename", "renames", "move"})
-_WRITING = frozenset({"open", "fdopen", "NamedTemporaryFile", "mkstemp", "mkdtemp",
-                      "write_text", "write_bytes", "copy", "copy2", "copyfile"})
 # Statements after which a call can be inserted (a `return` or `raise` has no "after").
 _SIMPLE = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign)
 
@@ -34,9 +32,9 @@ def analyze(tree: ast.Module, config: Config, source: str | None = None,
     support = _Lazy(lambda: module_support(tree, imports, helpers))
     collector = Collector(imports, helpers.facts)
     # Every finding sits at a rename or an fsync: other scopes need no closer look.
-    syncing = index.lines_calling(_SYNCING | imports.local_names_of(FSYNCS))
-    renaming = index.lines_calling(_RENAMING | imports.local_names_of(RENAMES))
-    writing = index.lines_calling(_WRITING | imports.local_names_of(WRITERS))
+    syncing = index.lines_calling(SYNC_NAMES | imports.local_names_of(FSYNCS))
+    renaming = index.lines_calling(RENAME_NAMES | imports.local_names_of(RENAMES))
+    writing = index.lines_calling(WRITE_NAMES | imports.local_names_of(WRITERS))
     findings: dict[tuple[str, int, int], Finding] = {}
     for info in index.scopes:
         # DUR103 needs an fsync; the other rules a rename and a write in the same scope.

@@ -13,12 +13,13 @@ import tokenize
 from lint_rules.analysis import analyze
 from lint_rules.config import Config
 from lint_rules.findings import FileReport, Finding
+from lint_rules.scope import RENAME_NAMES, SYNC_NAMES, WRITE_NAMES
 
 # Every finding needs an fsync (DUR103), or a rename and something that writes a file
 # (DUR101/102/105). Most files have neither, and a substring test is far cheaper than a parse.
-_SYNCING = (b"fsync", b"fdatasync")
-_RENAMING = (b"replace", b"rename", b"move")
-_WRITING = (b"open", b"write_", b"mkstemp", b"NamedTemporaryFile", b"copy")
+_SYNCING = tuple(name.encode() for name in SYNC_NAMES)
+_RENAMING = tuple(name.encode() for name in RENAME_NAMES)
+_WRITING = tuple(name.encode() for name in WRITE_NAMES)
 
 # flake8's own pattern: a code list that does not parse (`# noqa: DUR`) means a bare noqa.
 _NOQA = re.compile(

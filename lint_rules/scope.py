@@ -23,6 +23,12 @@ _TEMP_DIRS = frozenset({"tempfile.mkdtemp"})
 _COPIES = frozenset({"shutil.copy", "shutil.copy2", "shutil.copyfile"})  # write their dst
 # Everything that creates or writes a file, by qualified name (for a module's own aliases).
 WRITERS = _OPENS | _TEMP_FILES | _TEMP_DIRS | _COPIES | {"os.fdopen", "os.open"}
+# The last part of the names above and of the methods that do the same, as a call is spelled:
+# a file or a scope that calls none of them can hold no finding.
+SYNC_NAMES = frozenset({"fsync", "fdatasync"})
+RENAME_NAMES = frozenset({"replace", "rename", "renames", "move"})
+WRITE_NAMES = frozenset({"open", "fdopen", "NamedTemporaryFile", "mkstemp", "mkdtemp",
+                         "write_text", "write_bytes", "copy", "copy2", "copyfile"})
 _WRITE_FLAGS = frozenset({"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND"})
 # Attribute uses of a handle that neither write nor read its data.
 _NEUTRAL_ATTRS = frozenset({"flush", "fileno", "close", "name", "closed", "mode"})
