@@ -6,7 +6,8 @@ fixer applies the `Fix` each finding carries.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 
 from lint_rules.config import Config
 from lint_rules.findings import Edit, Finding, Fix, ModuleSupport
@@ -21,7 +22,7 @@ from lint_rules.scope import (
 from lint_rules.support import module_support
 
 # Statements after which a call can be inserted (a `return` or `raise` has no "after").
-_SIMPLE = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign)
+_HAS_AFTER = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign)
 
 
 def analyze(tree: ast.Module, config: Config, source: str | None = None,
@@ -29,7 +30,8 @@ def analyze(tree: ast.Module, config: Config, source: str | None = None,
     index = index_module(tree, source)
     imports = Imports(index.imports)
     helpers = Helpers(index, imports, config)
-    support = _Lazy(lambda: module_support(tree, imports, helpers))
+    # Module support walks the whole tree: only files with findings pay for it.
+    support = functools.cache(lambda: module_support(tree, imports, helpers))
     collector = Collector(imports, helpers.facts)
     # Every finding sits at a rename or an fsync: other scopes need no closer look.
     syncing = index.lines_calling(SYNC_NAMES | imports.local_names_of(FSYNCS))
@@ -45,20 +47,7 @@ def analyze(tree: ast.Module, config: Config, source: str | None = None,
         for finding in _ScopeRules(scope, support, source).run():
             findings.setdefault((finding.code, finding.line, finding.col), finding)
     ordered = sorted(findings.values(), key=lambda f: (f.line, f.col, f.code))
-    return [f for f in ordered if config.enabled(f.code)], support.get() if findings else None
-
-
-class _Lazy:
-    """Module support costs a walk of the whole tree; only files with findings need it."""
-
-    def __init__(self, make) -> None:
-        self._make = make
-        self._value: ModuleSupport | None = None
-
-    def get(self) -> ModuleSupport:
-        if self._value is None:
-            self._value = self._make()
-        return self._value
+    return [f for f in ordered if config.enabled(f.code)], support() if findings else None
 
 
 def _finding(code: str, node: ast.AST, fix: Fix | None = None) -> Finding:
@@ -70,7 +59,8 @@ def _within(inner: Pos, outer: ast.stmt) -> bool:
 
 
 class _ScopeRules:
-    def __init__(self, scope: Scope, support: _Lazy, source: str | None) -> None:
+    def __init__(self, scope: Scope, support: Callable[[], ModuleSupport],
+                 source: str | None) -> None:
         self.scope = scope
         self._support = support
         self.source = source
@@ -132,10 +122,8 @@ class _ScopeRules:
         fsync = self.support.fsync
         needs = frozenset() if self.support.fsync_bound else frozenset({"import_os"})
         if site.kind == "path":
-            if not _is_simple(site.path_expr):
-                return None
-            call = f"{self.support.file_helper}({self._text(site.path_expr)})"
-            return Fix((Edit(pos(site.stmt), "after", (call,)),), frozenset({"file_helper"}))
+            # shutil.copy into a directory is legal: a helper opening it would fail.
+            return None if site.may_be_dir else self._sync_by_path(site, site.stmt)
         if site.handle is None:
             return None
         handle = ast.unparse(site.handle)
@@ -146,21 +134,29 @@ class _ScopeRules:
         if site.with_stmt is not None and _wrapped_in_same_with(site):
             # `with fdopen(fd) as fh, ZipFile(fh) as zf:` writes on exit, after the block:
             # only a sync by path after the whole statement sees everything.
-            if not _is_simple(site.path_expr):
+            if _within(rename.pos, site.with_stmt):
                 return None
-            call = f"{self.support.file_helper}({self._text(site.path_expr)})"
-            return Fix((Edit(pos(site.with_stmt), "after", (call,)),), frozenset({"file_helper"}))
+            return self._sync_by_path(site, site.with_stmt)
         if site.with_stmt is not None and not _within(rename.pos, site.with_stmt):
             return Fix((Edit(pos(site.with_stmt), "append", code),), needs)
-        # Before the close (or else the rename); lifted into the block that opened the file
+        # Before the close (or else the rename), lifted into the block that bound the handle
         # where that is still after the last write, so the sync runs on every path that
-        # reaches the rename.
+        # reaches the rename. Outside that block the handle may be unbound: no fix.
         anchor = self._close_before(site, rename) or rename.stmt
         owner = site.with_stmt or self.scope.enclosing.get(id(site.stmt))
         lifted = self.scope.lift(anchor, owner)
+        if lifted is None:
+            return None
         if pos(lifted) > (self._last_use(site, rename.pos) or site.pos):
             anchor = lifted
         return Fix((Edit(pos(anchor), "before", code),), needs)
+
+    def _sync_by_path(self, site: WriteSite, after: ast.stmt) -> Fix | None:
+        """A call of the file helper with the site's path, after `after`."""
+        if not _is_simple(site.path_expr):
+            return None
+        call = f"{self.support.file_helper}({self._text(site.path_expr)})"
+        return Fix((Edit(pos(after), "after", (call,)),), frozenset({"file_helper"}))
 
     def _close_before(self, site: WriteSite, rename: Rename) -> ast.stmt | None:
         """The last close of the handle before the rename: the one on the path that renames."""
@@ -187,7 +183,11 @@ class _ScopeRules:
 
     def _fix_dir(self, rename: Rename) -> Fix | None:
         stmt = rename.stmt
-        if not isinstance(stmt, _SIMPLE) or not _is_simple(rename.dst):
+        # Only a rename that is the statement itself: in a comprehension or a conditional
+        # expression, "after the statement" is not "after the rename".
+        if not isinstance(stmt, _HAS_AFTER) or stmt.value is not rename.call:
+            return None
+        if not _is_simple(rename.dst):
             return None
         if any(kw.arg == "dst_dir_fd" for kw in rename.call.keywords):
             return None  # the destination is relative to a directory fd, not to the cwd
@@ -232,7 +232,7 @@ class _ScopeRules:
 
     @property
     def support(self) -> ModuleSupport:
-        return self._support.get()
+        return self._support()
 
     def _text(self, node: ast.expr) -> str:
         if self.source is not None:

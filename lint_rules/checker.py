@@ -33,6 +33,14 @@ def may_have_findings(data: bytes) -> bool:
     return any(t in data for t in _RENAMING) and any(t in data for t in _WRITING)
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(source: str) -> list[str]:
+    """Lines as Python numbers them: str.splitlines also breaks at form feeds and the like."""
+    return _LINE_BREAK.split(source)
+
+
 def decode(data: bytes) -> str:
     """Decode Python source the way the interpreter does (BOM, coding cookie, else UTF-8)."""
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -84,7 +92,7 @@ def check_source(data: bytes, path: str, config: Config) -> FileReport:
         report.error_col = exc.offset or 0
         return report
     findings, support = analyze(tree, config, source)
-    lines = source.splitlines()
+    lines = split_lines(source)
     report.findings = [
         f for f in findings if config.enabled(f.code) and not is_silenced(f, lines)
     ]

@@ -149,7 +149,7 @@ def resolve_config(args: argparse.Namespace) -> Config:
         pyproject = find_pyproject(cwd)
     try:
         config = load_config(pyproject)
-    except (OSError, tomllib.TOMLDecodeError, TypeError, AttributeError) as exc:
+    except (OSError, tomllib.TOMLDecodeError, TypeError, AttributeError, ValueError) as exc:
         raise UsageError(f"cannot read configuration from {pyproject}: {exc}") from None
     # Path-like patterns are relative to where they were written down.
     exclude = normalize_patterns(config.exclude, pyproject.parent if pyproject else cwd)

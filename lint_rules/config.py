@@ -26,6 +26,10 @@ class Config:
         return not (self.ignore and code.startswith(tuple(self.ignore)))
 
 
+KEYS = frozenset({"durable-file-sync-helpers", "durable-dir-sync-helpers", "select", "ignore",
+                  "exclude"})
+
+
 def split_names(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
     """Accept "a, b" as well as ["a", "b"]: flake8 options arrive as strings."""
     if not value:
@@ -49,6 +53,10 @@ def load_config(pyproject: Path | None) -> Config:
         return Config()
     with open(pyproject, "rb") as fh:
         table = tomllib.load(fh).get("tool", {}).get("durable-writes", {})
+    unknown = sorted(set(table) - KEYS)
+    if unknown:  # a misspelt key would otherwise be a silent no-op
+        raise ValueError(f"unknown key(s) in [tool.durable-writes]: {', '.join(unknown)}; "
+                         f"known: {', '.join(sorted(KEYS))}")
     return Config(
         file_sync_helpers=split_names(table.get("durable-file-sync-helpers")),
         dir_sync_helpers=split_names(table.get("durable-dir-sync-helpers")),

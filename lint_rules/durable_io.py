@@ -6,7 +6,12 @@ import tempfile
 
 
 def write_durably(path: str, data: bytes) -> None:
-    """Replace `path` with `data` atomically and durably, keeping the file's permissions."""
+    """Replace `path` with `data` atomically and durably, keeping the file's permissions.
+
+    A symbolic link is followed, so the link stays a link; a hard link does not survive (the
+    file is a new inode, as with any atomic replace).
+    """
+    path = os.path.realpath(path)
     directory = os.path.dirname(os.path.abspath(path))
     mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else None
     fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".")

@@ -64,10 +64,6 @@ class Excluder:
         return bool(self._regex.match(name) or self._regex.match(absolute))
 
 
-def is_excluded(path: str, patterns: Sequence[str]) -> bool:
-    return Excluder(patterns)(os.path.basename(path), os.path.abspath(path))
-
-
 def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Discovery:
     """Expand `paths` into the sorted, de-duplicated list of Python files to check.
 

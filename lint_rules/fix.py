@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from lint_rules.checker import check_source
+from lint_rules.checker import check_source, decode, split_lines
 from lint_rules.config import Config
 from lint_rules.durable_io import write_durably
 from lint_rules.findings import Edit, FileReport, Finding, ModuleSupport
@@ -91,19 +91,31 @@ def fix_file_data(data: bytes, path: str, config: Config) -> FixResult:
     if not fixable:
         return result
     try:
-        result.fixed, applied = apply_fixes(data, fixable, report.support)
+        fixed, applied = apply_fixes(data, fixable, report.support)
+        _check_converged(fixed, path, config, len(fixable) - len(applied))
     except (FixError, cst.ParserSyntaxError) as exc:
         result.error = str(exc)
         return result
+    result.fixed = fixed
     result.applied = [f for f in fixable if id(f) in applied]
     result.unfixable += [f for f in fixable if id(f) not in applied]
     return result
 
 
+def _check_converged(fixed: bytes, path: str, config: Config, unapplied: int) -> None:
+    """Every applied fix must make its finding go away; if the checker still sees more
+    fixable findings than the fixer left alone, something went wrong: write nothing."""
+    again = check_source(fixed, path, config)
+    left = [f for f in again.findings if f.fix is not None]
+    if again.error or len(left) > unapplied:
+        codes = ", ".join(f"{f.code} at line {f.line}" for f in left) or again.error
+        raise FixError(f"the fixed file would still be flagged ({codes}); left unchanged")
+
+
 def apply_fixes(data: bytes, findings: list[Finding], support: ModuleSupport,
                 ) -> tuple[bytes, set[int]]:
     module = cst.parse_module(data)
-    lines = data.decode(module.encoding).splitlines()
+    lines = split_lines(data.decode(module.encoding))
     transformer = _Inserter(findings, support, module, lines)
     fixed = MetadataWrapper(module).visit(transformer)
     fixed = _add_support(fixed, transformer, support)
@@ -281,14 +293,16 @@ def _add_support(module: cst.Module, inserter: _Inserter, support: ModuleSupport
     if support.has_os_import:
         return module
     if inserter.helpers_inserted or "import_os" in inserter.first_use:
-        return _insert_import_os(module)
+        return _insert_import_os(module, support.os_name)
     return module
 
 
-def _insert_import_os(module: cst.Module) -> cst.Module:
-    """`import os` in the first import block, in alphabetical place; else at the top."""
+def _insert_import_os(module: cst.Module, name: str) -> cst.Module:
+    """`import os` (as `name`, where `os` means something else in the module) in the first
+    import block, in alphabetical place; else at the top."""
     body = list(module.body)
-    statement = cst.parse_statement("import os", config=module.config_for_parsing)
+    code = "import os" if name == "os" else f"import os as {name}"
+    statement = cst.parse_statement(code, config=module.config_for_parsing)
     index = 0
     while index < len(body) and _is_docstring_or_future(body[index], index):
         index += 1
@@ -362,8 +376,8 @@ def _fix_reported(report: FileReport, config: Config) -> FixResult:
 
 
 def _diff(result: FixResult) -> str:
-    before = result.original.decode("utf-8", "replace").splitlines(keepends=True)
-    after = result.fixed.decode("utf-8", "replace").splitlines(keepends=True)
+    before = decode(result.original).splitlines(keepends=True)
+    after = decode(result.fixed).splitlines(keepends=True)
     return "".join(difflib.unified_diff(before, after, result.path, result.path))
 
 

@@ -26,9 +26,6 @@ class Summary:
     method: bool  # called as obj.name(...): the first parameter is bound already
     is_async: bool = False
 
-    def does(self, kind: str) -> bool:
-        return any(kind in kinds for kinds in self.kinds)
-
 
 def _param_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
     args = func.args

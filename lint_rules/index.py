@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _CALL_AFTER = re.compile(r"\s*\(")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _COMPOUND = (*_SCOPES, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith,
              ast.Try, ast.TryStar, ast.Match)
 
@@ -44,6 +45,7 @@ class ModuleIndex:
     source: str | None
     imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
     scopes: list[ScopeInfo] = field(default_factory=list)  # the module first
+    _starts: list[int] | None = None
 
     def lines_calling(self, names: Iterable[str]) -> list[int] | None:
         """Sorted numbers of the lines where one of `names` is followed by `(`."""
@@ -60,13 +62,19 @@ class ModuleIndex:
                     offsets.append(at)
                 at = source.find(name, end)
         offsets.sort()
-        lines, line, last = [], 1, 0
+        starts = self._line_starts()
+        lines = []
         for at in offsets:
-            line += source.count("\n", last, at)
-            last = at
+            line = bisect.bisect_right(starts, at)
             if not lines or lines[-1] != line:
                 lines.append(line)
         return lines
+
+    def _line_starts(self) -> list[int]:
+        """Offsets where each line begins, with Python's line breaks (\n, \r\n, lone \r)."""
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.source)]
+        return self._starts
 
 
 def index_module(tree: ast.Module, source: str | None) -> ModuleIndex:

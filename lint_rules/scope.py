@@ -44,6 +44,10 @@ def pos(node: ast.AST) -> Pos:
     return (node.lineno, node.col_offset)
 
 
+def _end(node: ast.AST) -> Pos:
+    return (node.end_lineno, node.end_col_offset)
+
+
 @dataclass
 class TempCreation:
     call: ast.Call
@@ -63,6 +67,7 @@ class WriteSite:
     with_stmt: ast.With | ast.AsyncWith | None = None
     temp: TempCreation | None = None
     path_expr: ast.expr | None = None
+    may_be_dir: bool = False  # shutil.copy(src, dst) accepts a directory as dst
 
     @property
     def pos(self) -> Pos:
@@ -70,7 +75,7 @@ class WriteSite:
 
     @property
     def end(self) -> Pos:
-        return (self.call.end_lineno, self.call.end_col_offset)
+        return _end(self.call)
 
 
 @dataclass
@@ -99,12 +104,12 @@ class Sync:
     target: str | None
     call: ast.Call
     stmt: ast.stmt
-    direct: bool  # an os.fsync/os.fdatasync call itself, not a helper
     opened: bool = False  # for "handle": this scope opened it, so "path" facts say which file
+    at: Pos | None = None  # where it takes effect, if not where the call starts
 
     @property
     def pos(self) -> Pos:
-        return pos(self.call)
+        return self.at or pos(self.call)
 
 
 @dataclass
@@ -121,6 +126,7 @@ class Scope:
     # Calls whose arguments are not "uses" of a handle: syncs, helpers that sync, closes.
     neutral_calls: set[int] = field(default_factory=set)
     enclosing: dict[int, ast.stmt | None] = field(default_factory=dict)  # id(stmt) -> parent
+    assigns: list[tuple[str, ast.expr]] = field(default_factory=list)  # name = value
 
     def _chain(self, stmt: ast.stmt) -> list[ast.stmt]:
         chain = [stmt]
@@ -147,19 +153,19 @@ class Scope:
             return False
         return False
 
-    def lift(self, stmt: ast.stmt, owner: ast.stmt | None) -> ast.stmt:
+    def lift(self, stmt: ast.stmt, owner: ast.stmt | None) -> ast.stmt | None:
         """The ancestor of `stmt` that sits directly in a block of `owner` (None: the scope's
-        own body), so an insertion before it runs on every path that reaches `stmt`."""
+        own body), so an insertion before it runs on every path that reaches `stmt`; None
+        when `stmt` is not inside `owner` at all."""
         current = stmt
         while id(current) in self.enclosing:
             parent = self.enclosing[id(current)]
             if parent is owner:
                 return current
             if parent is None:
-                break
+                return None
             current = parent
-        return stmt
-    assigns: list[tuple[str, ast.expr]] = field(default_factory=list)  # name = value
+        return None
 
     def uses(self, site: "WriteSite", before: Pos) -> list[Pos]:
         """Where the site's handle is used for its data (not flush/fileno/close/name/syncs),
@@ -221,6 +227,15 @@ def walk_scope(body: list[ast.stmt], enclosing: dict[int, ast.stmt | None] | Non
                     stack.append((child, node, child))
                 else:
                     stack.append((child, node, stmt))
+
+
+def _flushes_file(call: ast.Call) -> ast.expr | None:
+    """The file of `print(..., file=fh, flush=True)`."""
+    keywords = {kw.arg: kw.value for kw in call.keywords}
+    flush = keywords.get("flush")
+    if isinstance(flush, ast.Constant) and flush.value is True:
+        return keywords.get("file")
+    return None
 
 
 def _parameter_defaults(node: ast.AST) -> dict[str, ast.expr]:
@@ -385,7 +400,8 @@ class Collector:
                 scope.temp_dirs.append((target.id, TempCreation(call, has_dir)))
         elif qualified in _COPIES and call_arg(call, 1, "dst") is not None:
             dst = call_arg(call, 1, "dst")
-            scope.writes.append(WriteSite(call, stmt, "path", {keys.key(dst)}, path_expr=dst))
+            scope.writes.append(WriteSite(call, stmt, "path", {keys.key(dst)}, path_expr=dst,
+                                          may_be_dir=qualified != "shutil.copyfile"))
         elif method in ("write_text", "write_bytes") and on_object:
             scope.writes.append(WriteSite(call, stmt, "path", {keys.key(func.value)},
                                           path_expr=func.value))
@@ -398,8 +414,12 @@ class Collector:
             scope.renames.append(Rename(call, stmt, keys.key(func.value), func.value, dst))
         elif qualified in FSYNCS:
             self._fsync(scope, call, stmt)
+        elif qualified == "print" and _flushes_file(call) is not None:
+            # It writes, then flushes: the flush counts from the end of the call.
+            target = keys.key(_flushes_file(call))
+            scope.syncs.append(Sync("flush", target, call, stmt, at=_end(call)))
         elif method == "flush" and not call.args:
-            scope.syncs.append(Sync("flush", keys.key(func.value), call, stmt, direct=True))
+            scope.syncs.append(Sync("flush", keys.key(func.value), call, stmt))
         elif method == "close" and not call.args and on_object:
             scope.closes.append((keys.key(func.value), call, stmt))
         elif qualified == "os.close" and call.args:
@@ -408,7 +428,7 @@ class Collector:
         else:
             awaited = id(call) in self._awaited
             for kind, target in self.helper_facts(call, qualified, keys, awaited):
-                scope.syncs.append(Sync(kind, target, call, stmt, direct=False))
+                scope.syncs.append(Sync(kind, target, call, stmt))
                 scope.neutral_calls.add(id(call))
 
     @staticmethod
@@ -500,8 +520,8 @@ class Collector:
         target = scope.keys.key(arg)
         scope.neutral_calls.add(id(call))
         paths = self._fd_paths.get(target, ())
-        scope.syncs.append(Sync("handle", target, call, stmt, direct=True, opened=bool(paths)))
+        scope.syncs.append(Sync("handle", target, call, stmt, opened=bool(paths)))
         for path in paths:
-            scope.syncs.append(Sync("path", path, call, stmt, direct=True))
+            scope.syncs.append(Sync("path", path, call, stmt))
         if target in self._fd_parents:
-            scope.syncs.append(Sync("parent", self._fd_parents[target], call, stmt, direct=True))
+            scope.syncs.append(Sync("parent", self._fd_parents[target], call, stmt))

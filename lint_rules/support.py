@@ -7,22 +7,19 @@ from collections.abc import Iterator
 from lint_rules.findings import ModuleSupport
 from lint_rules.helpers import Helpers
 from lint_rules.names import Imports
+from lint_rules.scope import Collector
 
 DIR_HELPER = "_fsync_parent_dir"
 FILE_HELPER = "_fsync_file"
 
 
 def _module_level(tree: ast.Module) -> Iterator[ast.stmt]:
-    """Top-level statements, including those under module-level if/try/with."""
-    stack = list(reversed(tree.body))
-    while stack:
-        stmt = stack.pop()
+    """Statements that always run on import: the top level, and the body of a top-level try
+    (`if TYPE_CHECKING: import os` binds nothing at run time)."""
+    for stmt in tree.body:
         yield stmt
-        if isinstance(stmt, (ast.If, ast.Try, ast.With)):
-            for block in ("body", "orelse", "finalbody"):
-                stack.extend(reversed(getattr(stmt, block, [])))
-            for handler in getattr(stmt, "handlers", []):
-                stack.extend(reversed(handler.body))
+        if isinstance(stmt, ast.Try):
+            yield from stmt.body
 
 
 def _os_bindings(tree: ast.Module) -> tuple[str | None, str | None]:
@@ -40,6 +37,26 @@ def _os_bindings(tree: ast.Module) -> tuple[str | None, str | None]:
     return os_name, fsync
 
 
+def _binds_os_otherwise(tree: ast.Module) -> bool:
+    """`os` is also a variable, a parameter or another module's `os` somewhere: the fixer
+    then imports the module under a name of its own rather than trust the name."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == "os" and not isinstance(node.ctx, ast.Load):
+            return True
+        if isinstance(node, ast.arg) and node.arg == "os":
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                and node.name == "os":
+            return True
+        if isinstance(node, ast.ImportFrom) and any(
+                (alias.asname or alias.name) == "os" for alias in node.names):
+            return True
+        if isinstance(node, ast.Import) and any(
+                alias.asname == "os" and alias.name != "os" for alias in node.names):
+            return True
+    return False
+
+
 def _free_name(base: str, taken: set[str]) -> str:
     name, n = base, 1
     while name in taken:
@@ -48,9 +65,10 @@ def _free_name(base: str, taken: set[str]) -> str:
     return name
 
 
-def _existing_helper(tree: ast.Module, helpers: Helpers, kind: str, unless: str | None,
+def _existing_helper(tree: ast.Module, helpers: Helpers, collector: Collector, kind: str,
                      ) -> str | None:
-    """A top-level function of one required parameter that does `kind` to it."""
+    """A top-level function of one required parameter that does `kind` to it and nothing
+    else: one that also writes, renames or opens directories is not the helper we need."""
     for stmt in tree.body:
         if not isinstance(stmt, ast.FunctionDef):  # an async one would need an await
             continue
@@ -59,9 +77,18 @@ def _existing_helper(tree: ast.Module, helpers: Helpers, kind: str, unless: str 
             continue
         required = len(stmt.args.posonlyargs) + len(stmt.args.args) - len(stmt.args.defaults)
         first = summary.kinds[0]
-        if required == 1 and kind in first and (unless is None or unless not in first):
+        if required != 1 or kind not in first:
+            continue
+        if kind == "path" and ("parent" in first or _mentions_directory_flag(stmt)):
+            continue
+        scope = collector.collect(stmt, stmt.body)
+        if not scope.writes and not scope.renames:
             return stmt.name
     return None
+
+
+def _mentions_directory_flag(func: ast.FunctionDef) -> bool:
+    return any(isinstance(n, ast.Attribute) and n.attr == "O_DIRECTORY" for n in ast.walk(func))
 
 
 def module_support(tree: ast.Module, imports: Imports, helpers: Helpers) -> ModuleSupport:
@@ -70,9 +97,14 @@ def module_support(tree: ast.Module, imports: Imports, helpers: Helpers) -> Modu
     taken |= set(imports.local_to_qualified)
     taken |= {n.name for n in ast.walk(tree)
               if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-    spelled_os = os_name or "os"
-    dir_helper = _existing_helper(tree, helpers, "parent", None)
-    file_helper = _existing_helper(tree, helpers, "path", "parent")
+    if _binds_os_otherwise(tree):
+        os_name, fsync = None, None
+        spelled_os = _free_name("_os", taken)
+    else:
+        spelled_os = os_name or "os"
+    collector = Collector(imports, helpers.facts)
+    dir_helper = _existing_helper(tree, helpers, collector, "parent")
+    file_helper = _existing_helper(tree, helpers, collector, "path")
     return ModuleSupport(
         os_name=spelled_os,
         has_os_import=os_name is not None,

@@ -476,3 +476,11 @@ def test_verify_is_reached_through_the_command(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "state.json is old after the acknowledgement" in out
     assert "NOT DURABLE under ext4" in out
+
+
+def test_a_misspelt_configuration_key_is_a_usage_error(project, capsys):
+    write(project, "pyproject.toml", '[tool.durable-writes]\ndurable-file-sync-helper = "x"\n')
+    write(project, "a.py", FINDING)
+    code, _, err = run(capsys, "check", "a.py")
+    assert code == 2
+    assert "unknown key(s) in [tool.durable-writes]: durable-file-sync-helper" in err

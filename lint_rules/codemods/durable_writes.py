@@ -26,8 +26,8 @@ class DurableWritesCommand(VisitorBasedCodemodCommand):
         config = load_config(find_pyproject(Path.cwd()))
         self.config = replace(
             config,
-            select=split_names(select) or config.select,
-            ignore=split_names(ignore) or config.ignore,
+            select=split_names(select.upper()) or config.select,
+            ignore=split_names(ignore.upper()) or config.ignore,
         )
 
     @staticmethod

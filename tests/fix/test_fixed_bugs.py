@@ -178,3 +178,108 @@ def test_a_rename_relative_to_a_directory_fd_gets_no_guessed_directory_sync() ->
     assert [f.code for f in result.unfixable] == ["DUR102"]
     assert [f.code for f in result.applied] == ["DUR101"]
     assert b"_fsync_parent_dir" not in result.fixed
+
+
+def test_a_copy_that_may_target_a_directory_gets_no_sync_by_path(tmp_path: Path) -> None:
+    # shutil.copy(src, staging) may copy *into* staging; opening it O_RDWR would fail.
+    text = """
+        import os
+        import shutil
+
+
+        def stage(src, staging, final):
+            shutil.copy(src, staging)
+            os.replace(staging, final)
+    """
+    result = fix_file_data(source(text), "stage.py", Config())
+    assert [f.code for f in result.unfixable] == ["DUR101"]
+    assert b"_fsync_file" not in result.fixed
+
+
+def test_no_sync_lands_where_the_handle_may_be_unbound() -> None:
+    # fh exists only when the branch ran: a flush after the `if` could raise
+    # UnboundLocalError, so the finding stays unfixed rather than break the writer.
+    text = """
+        import os
+
+
+        def save(tmp, path, data):
+            if not os.path.exists(tmp):
+                fh = open(tmp, "w")
+                fh.write(data)
+            os.replace(tmp, path)
+    """
+    result = fix_file_data(source(text), "maybe.py", Config())
+    assert [f.code for f in result.unfixable] == ["DUR101"]
+    assert b"fh.flush()" not in result.fixed
+
+
+def test_a_rename_inside_a_comprehension_gets_no_directory_sync_after_it() -> None:
+    text = """
+        import os
+
+
+        def publish(dests):
+            with open("x.tmp", "w") as fh:
+                fh.write("x")
+            [os.replace("x.tmp", d) for d in dests]
+    """
+    result = fix_file_data(source(text), "many.py", Config())
+    assert [f.code for f in result.unfixable] == ["DUR102"]
+    compile(result.fixed, "many.py", "exec")
+    assert b"_fsync_parent_dir(d)" not in result.fixed
+
+
+def test_a_zip_in_the_same_with_as_the_rename_gets_no_sync_after_the_rename() -> None:
+    text = """
+        import os
+        import zipfile
+
+
+        def build(tmp, target, data):
+            with open(tmp, "wb") as fh, zipfile.ZipFile(fh, "w") as zf:
+                zf.writestr("n", data)
+                os.replace(tmp, target)
+    """
+    result = fix_file_data(source(text), "zip.py", Config())
+    assert "DUR101" in [f.code for f in result.unfixable]
+    assert b"_fsync_file" not in result.fixed
+
+
+def test_an_existing_function_that_writes_is_never_reused_as_a_sync_helper() -> None:
+    # clear_log opens its path for writing: calling it after write_text would empty the file.
+    text = """
+        import os
+        from pathlib import Path
+
+
+        def clear_log(path):
+            with open(path, "w") as fh:
+                fh.flush()
+                os.fsync(fh.fileno())
+
+
+        def save(tmp: Path, path: Path, text):
+            tmp.write_text(text)
+            tmp.replace(path)
+    """
+    fixed = fix_source(source(text), "reuse.py")
+    assert b"clear_log(tmp)" not in fixed
+    assert b"_fsync_file(tmp)" in fixed
+
+
+def test_os_that_is_not_the_os_module_is_not_trusted() -> None:
+    text = """
+        import shutil
+        from fs_compat import os
+
+
+        def save(path, text):
+            with open(path + ".tmp", "w") as fh:
+                fh.write(text)
+            shutil.move(path + ".tmp", path)
+    """
+    fixed = fix_source(source(text), "compat.py").decode()
+    assert fixed.startswith("import os as _os\n")
+    assert "_os.fsync(fh.fileno())" in fixed
+    assert "from fs_compat import os\n" in fixed

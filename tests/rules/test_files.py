@@ -167,3 +167,16 @@ def test_the_parse_guard_above_does_intercept_parsing(monkeypatch: pytest.Monkey
     monkeypatch.setattr(ast, "parse", _refuse)
     with pytest.raises(AssertionError, match="pre-filter"):
         check_source(writer(), "state.py", Config())
+
+
+def test_noqa_after_a_form_feed_line_is_on_the_reported_line() -> None:
+    # str.splitlines() would also break at the form feed and shift every later line.
+    data = (b"import os\n\x0c\n\ndef save(tmp, path):\n    with open(tmp, 'w') as fh:"
+            b"  # noqa: DUR101\n        fh.write('x')\n    os.replace(tmp, path)  # noqa\n")
+    assert codes(data) == []
+
+
+def test_carriage_return_only_line_endings_keep_their_lines() -> None:
+    data = (b"import os\rdef save(tmp, path):\r    with open(tmp, 'w') as fh:\r"
+            b"        fh.write('x')\r    os.replace(tmp, path)\r")
+    assert codes(data) == [(3, "DUR101"), (5, "DUR102")]

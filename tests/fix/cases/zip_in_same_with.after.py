@@ -40,7 +40,7 @@ def build(target, files):
 def copy_in(source, target):
     with tempfile.NamedTemporaryFile(dir=os.path.dirname(target), delete=False) as tmp:
         temp_path = tmp.name
-    shutil.copy2(source, temp_path)
+    shutil.copyfile(source, temp_path)
     _fsync_file(temp_path)
     os.replace(temp_path, target)
     _fsync_parent_dir(target)

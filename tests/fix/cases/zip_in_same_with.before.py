@@ -15,5 +15,5 @@ def build(target, files):
 def copy_in(source, target):
     with tempfile.NamedTemporaryFile(dir=os.path.dirname(target), delete=False) as tmp:
         temp_path = tmp.name
-    shutil.copy2(source, temp_path)
+    shutil.copyfile(source, temp_path)
     os.replace(temp_path, target)

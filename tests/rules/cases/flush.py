@@ -221,3 +221,31 @@ import os
 def fsync_file_at(path):
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
+
+# case: print-with-flush-true
+import os
+
+
+def append_line(log_path, line):
+    with open(log_path, "a") as fh:
+        print(line, file=fh, flush=True)
+        os.fsync(fh.fileno())
+
+# case: print-without-flush
+import os
+
+
+def append_line(log_path, line):
+    with open(log_path, "a") as fh:
+        print(line, file=fh)
+        os.fsync(fh.fileno())  # DUR103
+
+# case: print-flushed-then-more-written
+import os
+
+
+def append_lines(log_path, first, second):
+    with open(log_path, "a") as fh:
+        print(first, file=fh, flush=True)
+        fh.write(second)
+        os.fsync(fh.fileno())  # DUR103
