@@ -20,7 +20,7 @@ from pathlib import Path
 
 import libcst
 
-from lint_rules import fix
+from lint_rules import fix, fix_command
 from lint_rules.config import Config, find_pyproject, load_config
 from lint_rules.files import discover
 from lint_rules.runner import check_paths
@@ -49,7 +49,7 @@ def libcst_parses(root: str, config: Config) -> tuple[int, int]:
     fix.cst.parse_module = counting
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            fix.run([root], config, diff=False, check=True, jobs=None)
+            fix_command.run([root], config, diff=False, check=True, jobs=None)
     finally:
         fix.cst.parse_module = original
     reports = check_paths(discover([root], config.exclude).files, config)

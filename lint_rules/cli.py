@@ -188,13 +188,10 @@ def run_check(args: argparse.Namespace) -> int:
 def run_fix(args: argparse.Namespace) -> int:
     config = resolve_config(args)
     _require_existing(args.paths)
-    try:
-        import lint_rules.fix as fix
-    except ModuleNotFoundError as exc:
-        if exc.name != "lint_rules.fix":
-            raise
-        raise UsageError("fix is not available in this version") from None
-    return fix.run(list(args.paths), config, diff=args.diff, check=args.check, jobs=args.jobs)
+    # Imported here: LibCST is slow to import, and check never needs it.
+    from lint_rules.fix_command import run
+
+    return run(list(args.paths), config, diff=args.diff, check=args.check, jobs=args.jobs)
 
 
 def run_verify(argv: list[str]) -> int:

@@ -8,19 +8,15 @@ blank lines, quotes and newline style of everything else stay as they were.
 from __future__ import annotations
 
 import ast
-import difflib
-import sys
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from lint_rules.checker import check_source, decode, split_lines
+from lint_rules.checker import check_source, split_lines
 from lint_rules.config import Config
-from lint_rules.durable_io import write_durably
-from lint_rules.findings import Edit, FileReport, Finding, ModuleSupport
+from lint_rules.findings import Edit, Finding, ModuleSupport
 
 DIR_HELPER_SOURCE = '''\
 def {name}(path):
@@ -340,57 +336,3 @@ def _is_docstring_or_future(stmt: cst.BaseStatement, index: int) -> bool:
         return True
     return (isinstance(node, cst.ImportFrom) and node.module is not None
             and cst.Module([]).code_for_node(node.module) == "__future__")
-
-
-# -- the command ------------------------------------------------------------------------------
-
-def run(paths: list[str], config: Config, *, diff: bool, check: bool, jobs: int | None) -> int:
-    """`durable-writes fix`: 0 when done (or nothing to do), 1 with --check when files would
-    change or when a file could not be fixed."""
-    from lint_rules.files import discover
-    from lint_rules.runner import check_paths
-
-    reports = check_paths(discover(paths, config.exclude).files, config, jobs)
-    results = [_fix_reported(report, config) for report in reports]
-    for result in results:
-        if result.error:
-            print(f"{result.path}: not fixed: {result.error}", file=sys.stderr)
-        elif result.changed and diff:
-            sys.stdout.write(_diff(result))
-        elif result.changed and not check:
-            write_durably(result.path, result.fixed)
-    _summarise(results, wrote=not (diff or check))
-    failed = any(r.error for r in results)
-    return 1 if failed or (check and any(r.changed for r in results)) else 0
-
-
-def _fix_reported(report: FileReport, config: Config) -> FixResult:
-    """Only files with findings are read again and given to LibCST."""
-    if report.error:
-        return FixResult(report.path, b"", b"", error=report.error)
-    if not report.findings:
-        return FixResult(report.path, b"", b"")
-    with open(report.path, "rb") as fh:
-        data = fh.read()
-    return fix_file_data(data, report.path, config)
-
-
-def _diff(result: FixResult) -> str:
-    before = decode(result.original).splitlines(keepends=True)
-    after = decode(result.fixed).splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, after, result.path, result.path))
-
-
-def _summarise(results: list[FixResult], wrote: bool) -> None:
-    changed = [r for r in results if r.changed]
-    applied = sum(len(r.applied) for r in results)
-    left = Counter(f.code for r in results for f in r.unfixable)
-    verb = "fixed" if wrote else "would fix"
-    line = f"{verb} {applied} finding(s) in {len(changed)} file(s)"
-    if left:
-        counts = ", ".join(f"{n} {code}" for code, n in sorted(left.items()))
-        line += f"; left without a fix: {counts}"
-    errors = sum(1 for r in results if r.error)
-    if errors:
-        line += f"; {errors} file(s) could not be fixed"
-    print(line, file=sys.stderr)

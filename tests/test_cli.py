@@ -257,7 +257,8 @@ def test_exclude_matches_names_and_paths(project, capsys):
 
 
 def test_exclude_from_configuration_is_relative_to_the_pyproject(project, capsys, monkeypatch):
-    write(project, "pyproject.toml", '[tool.durable-writes]\nexclude = ["app/legacy", "*_pb2.py"]\n')
+    write(project, "pyproject.toml",
+          '[tool.durable-writes]\nexclude = ["app/legacy", "*_pb2.py"]\n')
     for name in ("app/main.py", "app/legacy/old.py", "app/api_pb2.py", "lib/util.py"):
         write(project, name, FINDING)
     # Run from a subdirectory: the configuration is found upward and its patterns still hold.
@@ -398,18 +399,18 @@ def test_explain_unknown_code_lists_the_known_ones(capsys):
     assert all(known in err for known in RULES)
 
 
-# -- fix is handed over to lint_rules.fix ------------------------------------------------
+# -- fix is handed over to lint_rules.fix_command ----------------------------------------
 
 def test_fix_hands_paths_and_merged_configuration_to_the_fixer(project, capsys, monkeypatch):
     write(project, "pyproject.toml", '[tool.durable-writes]\nignore = ["DUR105"]\n')
     write(project, "a.py", FINDING)
     calls = []
-    fake_fix = types.ModuleType("lint_rules.fix")
+    fake_fix = types.ModuleType("lint_rules.fix_command")
     fake_fix.run = lambda paths, config, *, diff, check, jobs: calls.append(
         (paths, config, diff, check, jobs)) or 3
-    # Both places `import lint_rules.fix as fix` may look, whichever tests ran before.
-    monkeypatch.setitem(sys.modules, "lint_rules.fix", fake_fix)
-    monkeypatch.setattr(lint_rules, "fix", fake_fix, raising=False)
+    # Both places the import may look, whichever tests ran before.
+    monkeypatch.setitem(sys.modules, "lint_rules.fix_command", fake_fix)
+    monkeypatch.setattr(lint_rules, "fix_command", fake_fix, raising=False)
     assert cli.main(["fix", "--diff", "--select", "DUR102", "-j", "2", "a.py"]) == 3
     [(paths, config, diff, check, jobs)] = calls
     assert (paths, diff, check, jobs) == (["a.py"], True, False, 2)

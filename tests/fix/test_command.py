@@ -10,7 +10,8 @@ import pytest
 
 from lint_rules.cli import main
 from lint_rules.config import Config
-from lint_rules.fix import fix_source, run
+from lint_rules.fix import fix_source
+from lint_rules.fix_command import run
 
 from .pairs import CASES_DIR
 
