@@ -34,13 +34,15 @@ def finding(code: str, line: int, col: int, fixable: bool = False) -> Finding:
 def reports(root: Path) -> list[FileReport]:
     """Out of order on purpose: every format must sort by path, line and column."""
     return [
-        FileReport(path="pkg/z.py", findings=[finding("DUR102", 9, 4, True), finding("DUR101", 3, 8)]),
+        FileReport(path="pkg/z.py",
+                   findings=[finding("DUR102", 9, 4, True), finding("DUR101", 3, 8)]),
         FileReport(path="pkg/a b.py", findings=[finding("DUR105", 2, 0)]),
         FileReport(path="pkg/broken.py", error="cannot parse: invalid syntax", error_line=4,
                    error_col=7),
         FileReport(path="pkg/latin.py", error="cannot decode: 'utf-8' codec can't decode",
                    error_line=2),
-        FileReport(path=str(root.parent / "elsewhere" / "c.py"), findings=[finding("DUR103", 1, 0)]),
+        FileReport(path=str(root.parent / "elsewhere" / "c.py"),
+                   findings=[finding("DUR103", 1, 0)]),
         FileReport(path="pkg/clean.py"),
     ]
 
@@ -110,7 +112,9 @@ def test_sarif_results_are_sorted_and_located(tmp_path, monkeypatch):
     ]
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
     notes = run["invocations"][0]["toolExecutionNotifications"]
-    assert [(n["message"]["text"], n["locations"][0]["physicalLocation"]["region"]) for n in notes] == [
+    regions = [(n["message"]["text"], n["locations"][0]["physicalLocation"]["region"])
+               for n in notes]
+    assert regions == [
         ("cannot parse: invalid syntax", {"startLine": 4, "startColumn": 7}),
         ("cannot decode: 'utf-8' codec can't decode", {"startLine": 2, "startColumn": 1}),
     ]
