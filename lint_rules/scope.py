@@ -7,12 +7,15 @@ their own).  Rules are then questions about positions in these lists.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from lint_rules.names import Imports, Keys, call_arg
 
 Pos = tuple[int, int]
+# What a call of a helper syncs: (call, its qualified name, the scope's keys, awaited?) ->
+# [(kind, target key)]; see helpers.Helpers.facts.
+HelperFacts = Callable[[ast.Call, "str | None", Keys, bool], list[tuple[str, "str | None"]]]
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 RENAMES = frozenset({"os.replace", "os.rename", "os.renames", "shutil.move"})
@@ -298,27 +301,37 @@ def _bindings(nodes: list[tuple[ast.AST, ast.AST | None, ast.stmt]],
 
 
 class Collector:
-    """Builds the `Scope` of one body; `helper_facts` answers what a call to a helper syncs."""
+    """Builds the `Scope` of a body; `helper_facts` answers what a call to a helper syncs."""
 
-    def __init__(self, imports: Imports, helper_facts) -> None:
+    def __init__(self, imports: Imports, helper_facts: HelperFacts) -> None:
         self.imports = imports
         self.helper_facts = helper_facts
 
     def collect(self, node: ast.AST, body: list[ast.stmt]) -> Scope:
+        return _ScopeBuilder(self.imports, self.helper_facts, node, body).scope
+
+
+class _ScopeBuilder:
+    """One body, read once: what it opens, renames, syncs and closes, in textual order."""
+
+    def __init__(self, imports: Imports, helper_facts: HelperFacts, node: ast.AST,
+                 body: list[ast.stmt]) -> None:
+        self.imports = imports
+        self.helper_facts = helper_facts
         enclosing: dict[int, ast.stmt | None] = {}
         nodes = list(walk_scope(body, enclosing))
-        keys = Keys(self.imports, [n for n, _, _ in nodes])
-        scope = Scope(node, keys, enclosing=enclosing)
+        self.scope = scope = Scope(node, Keys(imports, [n for n, _, _ in nodes]),
+                                   enclosing=enclosing)
         self._bound = _bindings(nodes)
         self._fd_paths: dict[str, set[str]] = {}  # handle or fd key -> keys of the opened path
         self._fd_parents: dict[str, str] = {}  # fd key -> key of the path whose directory it is
-        self._temps: dict[str, WriteSite] = {}  # fd key -> the raw site mkstemp created
+        self._temps: dict[str, WriteSite] = {}  # fd key -> the raw site os.open/mkstemp made
         self._defaults = _parameter_defaults(node)
+        self._awaited: set[int] = set()
         calls = []
-        awaited: set[int] = set()
         for child, parent, stmt in nodes:
             if isinstance(child, ast.Await):
-                awaited.add(id(child.value))
+                self._awaited.add(id(child.value))
             if isinstance(child, ast.Call):
                 calls.append((child, stmt))
             elif isinstance(child, (ast.Name, ast.Attribute)):
@@ -331,10 +344,8 @@ class Collector:
                 if isinstance(target, ast.Name):
                     scope.assigns.append((target.id, child.value))
         calls.sort(key=lambda item: pos(item[0]))
-        self._awaited = awaited
         for call, stmt in calls:
             self._call(scope, call, stmt)
-        return scope
 
     def _mode(self, mode: ast.expr | None) -> ast.expr | None:
         if isinstance(mode, ast.Name) and mode.id in self._defaults:
