@@ -106,7 +106,11 @@ class _ScopeRules:
         )
 
     def _last_use(self, site: WriteSite, before: Pos) -> Pos | None:
-        return max(self.scope.uses(site, before), default=None)
+        return max((at for at, _ in self.scope.uses(site, before)), default=None)
+
+    def _last_use_stmt(self, site: WriteSite, before: Pos) -> ast.stmt | None:
+        uses = self.scope.uses(site, before)
+        return max(uses, key=lambda use: use[0])[1] if uses else None
 
     def _synced(self, site: WriteSite, rename: Rename) -> bool:
         after = self._last_use(site, rename.pos) or site.pos
@@ -123,7 +127,7 @@ class _ScopeRules:
         needs = frozenset() if self.support.fsync_bound else frozenset({"import_os"})
         if site.kind == "path":
             # shutil.copy into a directory is legal: a helper opening it would fail.
-            return None if site.may_be_dir else self._sync_by_path(site, site.stmt)
+            return None if site.may_be_dir else self._sync_by_path(site, rename)
         if site.handle is None:
             return None
         handle = ast.unparse(site.handle)
@@ -136,13 +140,22 @@ class _ScopeRules:
             # only a sync by path after the whole statement sees everything.
             if _within(rename.pos, site.with_stmt):
                 return None
-            return self._sync_by_path(site, site.with_stmt)
+            return self._sync_by_path(site, rename)
         if site.with_stmt is not None and not _within(rename.pos, site.with_stmt):
             return Fix((Edit(pos(site.with_stmt), "append", code),), needs)
         # Before the close (or else the rename), lifted into the block that bound the handle
         # where that is still after the last write, so the sync runs on every path that
         # reaches the rename. Outside that block the handle may be unbound: no fix.
-        anchor = self._close_before(site, rename) or rename.stmt
+        close = self._close_before(site, rename)
+        cleanup = self.scope.cleanup_of(close) if close is not None else None
+        if cleanup is not None:
+            # `try: write  finally: close`: sync at the end of the writing, inside the try,
+            # so that a failing fsync cannot skip the close, nor run on the error path.
+            last = self._last_use_stmt(site, pos(close))
+            lifted = self.scope.lift(last, cleanup) if last is not None else None
+            if lifted is not None and _holds(cleanup.body, lifted):
+                return Fix((Edit(pos(lifted), "after", code),), needs)
+        anchor = close or rename.stmt
         owner = site.with_stmt or self.scope.enclosing.get(id(site.stmt))
         lifted = self.scope.lift(anchor, owner)
         if lifted is None:
@@ -151,12 +164,13 @@ class _ScopeRules:
             anchor = lifted
         return Fix((Edit(pos(anchor), "before", code),), needs)
 
-    def _sync_by_path(self, site: WriteSite, after: ast.stmt) -> Fix | None:
-        """A call of the file helper with the site's path, after `after`."""
+    def _sync_by_path(self, site: WriteSite, rename: Rename) -> Fix | None:
+        """A call of the file helper with the site's path, right before the rename: after
+        every write, including those made by other code (a subprocess) in between."""
         if not _is_simple(site.path_expr):
             return None
         call = f"{self.support.file_helper}({self._text(site.path_expr)})"
-        return Fix((Edit(pos(after), "after", (call,)),), frozenset({"file_helper"}))
+        return Fix((Edit(pos(rename.stmt), "before", (call,)),), frozenset({"file_helper"}))
 
     def _close_before(self, site: WriteSite, rename: Rename) -> ast.stmt | None:
         """The last close of the handle before the rename: the one on the path that renames."""
@@ -274,6 +288,10 @@ def _wrapped_in_same_with(site: WriteSite) -> bool:
             for n in ast.walk(item.context_expr))
         for item in site.with_stmt.items
     )
+
+
+def _holds(block: list[ast.stmt], stmt: ast.stmt) -> bool:
+    return any(s is stmt for s in block)
 
 
 def _mentions(node: ast.expr, names: set[str]) -> bool:

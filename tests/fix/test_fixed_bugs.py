@@ -283,3 +283,39 @@ def test_os_that_is_not_the_os_module_is_not_trusted() -> None:
     assert fixed.startswith("import os as _os\n")
     assert "_os.fsync(fh.fileno())" in fixed
     assert "from fs_compat import os\n" in fixed
+
+
+def test_a_sync_by_path_goes_right_before_the_rename() -> None:
+    # Something else (here a subprocess) writes the file after write_text: a sync right
+    # after write_text would miss its data.
+    text = """
+        import subprocess
+        from pathlib import Path
+
+
+        def refresh(tmp: Path, dst: Path):
+            tmp.write_text("seed")
+            subprocess.run(["tool", "--output", str(tmp)], check=True)
+            tmp.replace(dst)
+    """
+    fixed = fix_source(source(text), "seed.py").decode()
+    assert "check=True)\n    _fsync_file(tmp)\n    tmp.replace(dst)\n" in fixed
+
+
+def test_a_descriptor_closed_in_finally_is_synced_inside_the_try() -> None:
+    # Before the close in `finally`, a failing fsync would skip the close (a leaked fd)
+    # and would also run on the error path.
+    text = """
+        import os
+
+
+        def save(tmp, path, data):
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+    """
+    fixed = fix_source(source(text), "raw.py").decode()
+    assert "        os.write(fd, data)\n        os.fsync(fd)\n    finally:\n" in fixed
