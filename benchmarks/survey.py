@@ -25,6 +25,9 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_check import command  # noqa: E402
+
 # Latest releases on the day of the survey. Wheels are fine: they hold the Python sources.
 PINNED: tuple[tuple[str, str], ...] = (
     ("atomicwrites", "1.4.1"),
@@ -60,15 +63,6 @@ PINNED: tuple[tuple[str, str], ...] = (
 )
 
 FIXABLE = "DUR101,DUR102,DUR103"
-
-
-def command() -> list[str]:
-    """The console script installed beside this interpreter, else the module."""
-    beside = Path(sys.executable).parent / "durable-writes"
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("durable-writes")
-    return [found] if found else [sys.executable, "-m", "lint_rules.cli"]
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
