@@ -49,7 +49,7 @@ def libcst_parses(root: str, config: Config) -> tuple[int, int]:
     fix.cst.parse_module = counting
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            fix_command.run([root], config, diff=False, check=True, jobs=None)
+            fix_command.run([root], config, diff=False, check=True, jobs=1)  # this process
     finally:
         fix.cst.parse_module = original
     reports = check_paths(discover([root], config.exclude).files, config)

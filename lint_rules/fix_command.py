@@ -9,16 +9,14 @@ from lint_rules.checker import decode
 from lint_rules.config import Config
 from lint_rules.durable_io import write_durably
 from lint_rules.files import discover
-from lint_rules.findings import FileReport
 from lint_rules.fix import FixResult, fix_file_data
-from lint_rules.runner import check_paths
+from lint_rules.runner import map_files
 
 
 def run(paths: list[str], config: Config, *, diff: bool, check: bool, jobs: int | None) -> int:
     """`durable-writes fix`: 0 when done (or nothing to do), 1 with --check when files would
     change or when a file could not be fixed."""
-    reports = check_paths(discover(paths, config.exclude).files, config, jobs)
-    results = [_fix_reported(report, config) for report in reports]
+    results = map_files(fix_file, discover(paths, config.exclude).files, config, jobs)
     for result in results:
         if result.error:
             print(f"{result.path}: not fixed: {result.error}", file=sys.stderr)
@@ -31,15 +29,17 @@ def run(paths: list[str], config: Config, *, diff: bool, check: bool, jobs: int 
     return 1 if failed or (check and any(r.changed for r in results)) else 0
 
 
-def _fix_reported(report: FileReport, config: Config) -> FixResult:
-    """Only files with findings are read again and given to LibCST."""
-    if report.error:
-        return FixResult(report.path, b"", b"", error=report.error)
-    if not report.findings:
-        return FixResult(report.path, b"", b"")
-    with open(report.path, "rb") as fh:
-        data = fh.read()
-    return fix_file_data(data, report.path, config)
+def fix_file(path: str, config: Config) -> FixResult:
+    """Read, check and (only where there are findings) fix one file; writes nothing."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return FixResult(path, b"", b"", error=f"cannot read: {exc.strerror or exc}")
+    result = fix_file_data(data, path, config)
+    if not result.changed:
+        result.original = result.fixed = b""  # nothing to send back from a worker
+    return result
 
 
 def _diff(result: FixResult) -> str:

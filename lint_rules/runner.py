@@ -6,12 +6,15 @@ files) and returns one report per file, sorted by path; the command and the fixe
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from typing import TypeVar
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from lint_rules.checker import check_source
 from lint_rules.config import Config
 from lint_rules.findings import FileReport
+
+T = TypeVar("T")
 
 # Starting workers costs tens of milliseconds, about what a core needs to check this many
 # ordinary files (most never get parsed: the byte pre-filter rules them out).
@@ -38,17 +41,20 @@ def check_file(path: str, config: Config) -> FileReport:
 
 
 def check_paths(paths: Sequence[str], config: Config, jobs: int | None = None) -> list[FileReport]:
+    return map_files(check_file, paths, config, jobs)
+
+
+def map_files(work: Callable[[str, Config], T], paths: Sequence[str], config: Config,
+              jobs: int | None = None) -> list[T]:
+    """`work(path, config)` for every file, in worker processes when there are enough files;
+    results sorted by their `path`. `work` must be a module-level function (it is pickled)."""
     jobs = jobs or default_jobs()
     if jobs > 1 and len(paths) > POOL_THRESHOLD:
-        reports = _check_in_pool(paths, config, jobs)
+        workers = min(jobs, len(paths))
+        chunksize = max(1, len(paths) // (workers * _CHUNKS_PER_WORKER))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(work, paths, [config] * len(paths), chunksize=chunksize))
     else:
-        reports = [check_file(path, config) for path in paths]
-    reports.sort(key=lambda report: report.path)
-    return reports
-
-
-def _check_in_pool(paths: Sequence[str], config: Config, jobs: int) -> list[FileReport]:
-    workers = min(jobs, len(paths))
-    chunksize = max(1, len(paths) // (workers * _CHUNKS_PER_WORKER))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(check_file, paths, [config] * len(paths), chunksize=chunksize))
+        results = [work(path, config) for path in paths]
+    results.sort(key=lambda result: result.path)
+    return results
