@@ -154,7 +154,7 @@ def analyse(trace: str, snapshot: Snapshot, cwd: str, returncode: int = 0,
             # file's verdict depends on nothing else.  Several files cost a sum, not a product.
             relevant = _relevant(plan, ops, lowered, path)
             enumeration = crash_states(plan, ops, relevant, bound, seed)
-            verdicts = _distinct(_judge(state, plan, lowered, made_dirs, verification, path,
+            verdicts = _distinct_verdicts(_judge(state, plan, lowered, made_dirs, verification, path,
                                         promises[path]) for state in enumeration.states)
             files[path] = FileResult(path, relevant, enumeration, verdicts)
         verification.results[name] = ModelResult(name, plan, files)
@@ -228,7 +228,7 @@ def _judge(state: CrashState, plan: Plan, lowered: Lowered, made_dirs: set[str],
                                           _violation(kind, old, new, acknowledged))])
 
 
-def _distinct(verdicts) -> list[StateVerdict]:
+def _distinct_verdicts(verdicts) -> list[StateVerdict]:
     """Drop a state that repeats an earlier one in all that matters: the same effects on disk,
     and each file promised or not (a later acknowledgement that promises nothing new)."""
     seen: set[tuple] = set()

@@ -45,7 +45,7 @@ def crash_states(plan: Plan, ops: list[Op], relevant: set[int] | None = None,
                  bound: int = DEFAULT_BOUND, seed: int = 0) -> Enumeration:
     relevant = set(range(len(plan.effects))) if relevant is None else set(relevant)
     needs = _relevant_needs(plan, relevant)
-    points = list(_distinct(_points(plan, ops, relevant, needs)))
+    points = list(_distinct_points(_points(plan, ops, relevant, needs)))
     result = Enumeration(points=len(points), bound=bound)
     per_point = max(64, bound // max(1, len(points)))
     rng = random.Random(seed)
@@ -89,7 +89,7 @@ def states_at(plan: Plan, ops: list[Op], point: int,
 Point = tuple[int, list[int], frozenset[int], int]  # point, executed, durable, acks
 
 
-def _distinct(points: Iterator[Point]) -> Iterator[Point]:
+def _distinct_points(points: Iterator[Point]) -> Iterator[Point]:
     previous = None
     for point in points:
         signature = (len(point[1]), point[2], point[3])
