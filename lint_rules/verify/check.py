@@ -154,8 +154,9 @@ def analyse(trace: str, snapshot: Snapshot, cwd: str, returncode: int = 0,
             # file's verdict depends on nothing else.  Several files cost a sum, not a product.
             relevant = _relevant(plan, ops, lowered, path)
             enumeration = crash_states(plan, ops, relevant, bound, seed)
-            verdicts = _distinct_verdicts(_judge(state, plan, lowered, made_dirs, verification, path,
-                                        promises[path]) for state in enumeration.states)
+            verdicts = _distinct_verdicts(
+                _judge(state, plan, lowered, made_dirs, verification, path, promises[path])
+                for state in enumeration.states)
             files[path] = FileResult(path, relevant, enumeration, verdicts)
         verification.results[name] = ModelResult(name, plan, files)
     return verification
