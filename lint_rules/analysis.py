@@ -64,9 +64,7 @@ class _ScopeRules:
         self.scope = scope
         self._support = support
         self.source = source
-        self.written = set()
-        for site in scope.writes:
-            self.written |= site.path_keys | site.handle_keys
+        self.written = {key for site in scope.writes for key in site.path_keys | site.handle_keys}
 
     def run(self) -> Iterator[Finding]:
         for site in self.scope.writes:
