@@ -104,11 +104,7 @@ class _ScopeRules:
         )
 
     def _last_use(self, site: WriteSite, before: Pos) -> Pos | None:
-        return max((at for at, _ in self.scope.uses(site, before)), default=None)
-
-    def _last_use_stmt(self, site: WriteSite, before: Pos) -> ast.stmt | None:
-        uses = self.scope.uses(site, before)
-        return max(uses, key=lambda use: use[0])[1] if uses else None
+        return max(self.scope.uses(site, before), default=None)
 
     def _synced(self, site: WriteSite, rename: Rename) -> bool:
         after = self._last_use(site, rename.pos) or site.pos
@@ -140,20 +136,15 @@ class _ScopeRules:
                 return None
             return self._sync_by_path(site, rename)
         if site.with_stmt is not None and not _within(rename.pos, site.with_stmt):
+            close = self._close_before(site, rename)
+            if close is not None and _within(pos(close), site.with_stmt):
+                # The block closes the file itself: a sync at its end would find it closed.
+                return Fix((Edit(pos(close), "before", code),), needs)
             return Fix((Edit(pos(site.with_stmt), "append", code),), needs)
         # Before the close (or else the rename), lifted into the block that bound the handle
         # where that is still after the last write, so the sync runs on every path that
         # reaches the rename. Outside that block the handle may be unbound: no fix.
-        close = self._close_before(site, rename)
-        cleanup = self.scope.cleanup_of(close) if close is not None else None
-        if cleanup is not None:
-            # `try: write  finally: close`: sync at the end of the writing, inside the try,
-            # so that a failing fsync cannot skip the close, nor run on the error path.
-            last = self._last_use_stmt(site, pos(close))
-            lifted = self.scope.lift(last, cleanup) if last is not None else None
-            if lifted is not None and _holds(cleanup.body, lifted):
-                return Fix((Edit(pos(lifted), "after", code),), needs)
-        anchor = close or rename.stmt
+        anchor = self._close_before(site, rename) or rename.stmt
         owner = site.with_stmt or self.scope.enclosing.get(id(site.stmt))
         lifted = self.scope.lift(anchor, owner)
         if lifted is None:
@@ -163,12 +154,18 @@ class _ScopeRules:
         return Fix((Edit(pos(anchor), "before", code),), needs)
 
     def _sync_by_path(self, site: WriteSite, rename: Rename) -> Fix | None:
-        """A call of the file helper with the site's path, right before the rename: after
-        every write, including those made by other code (a subprocess) in between."""
+        """A call of the file helper with the site's path, right before the rename (after
+        every write, including those other code makes in between, such as a subprocess), or,
+        where the rename is part of a larger statement (a comprehension), right after the
+        write."""
         if not _is_simple(site.path_expr):
             return None
         call = f"{self.support.file_helper}({self._text(site.path_expr)})"
-        return Fix((Edit(pos(rename.stmt), "before", (call,)),), frozenset({"file_helper"}))
+        if _is_the_statement(rename):
+            edit = Edit(pos(rename.stmt), "before", (call,))
+        else:
+            edit = Edit(pos(site.with_stmt or site.stmt), "after", (call,))
+        return Fix((edit,), frozenset({"file_helper"}))
 
     def _close_before(self, site: WriteSite, rename: Rename) -> ast.stmt | None:
         """The last close of the handle before the rename: the one on the path that renames."""
@@ -197,7 +194,7 @@ class _ScopeRules:
         stmt = rename.stmt
         # Only a rename that is the statement itself: in a comprehension or a conditional
         # expression, "after the statement" is not "after the rename".
-        if not isinstance(stmt, _HAS_AFTER) or stmt.value is not rename.call:
+        if not _is_the_statement(rename):
             return None
         if not _is_simple(rename.dst):
             return None
@@ -288,8 +285,9 @@ def _wrapped_in_same_with(site: WriteSite) -> bool:
     )
 
 
-def _holds(block: list[ast.stmt], stmt: ast.stmt) -> bool:
-    return any(s is stmt for s in block)
+def _is_the_statement(rename: Rename) -> bool:
+    """The rename is a statement of its own (`os.replace(a, b)`, `x = shutil.move(a, b)`)."""
+    return isinstance(rename.stmt, _HAS_AFTER) and rename.stmt.value is rename.call
 
 
 def _mentions(node: ast.expr, names: set[str]) -> bool:

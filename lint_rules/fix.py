@@ -34,12 +34,12 @@ def {name}(path):
 '''
 
 # Path.write_text/write_bytes open and close the file themselves, so its data can only be
-# reached again by path.  fsync works on any descriptor of the file; O_RDWR because Windows
-# refuses to flush a read-only one.
+# reached again by path.  On POSIX fsync works on any descriptor of the file, so a read-only
+# one does (the file may have been made read-only since); Windows wants write access.
 FILE_HELPER_SOURCE = '''\
 def {name}(path):
     """Flush the data of the file at `path` to disk."""
-    fd = {os}.open(path, {os}.O_RDWR)
+    fd = {os}.open(path, {os}.O_RDWR if {os}.name == "nt" else {os}.O_RDONLY)
     try:
         {os}.fsync(fd)
     finally:

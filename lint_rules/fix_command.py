@@ -36,7 +36,10 @@ def fix_file(path: str, config: Config) -> FixResult:
             data = fh.read()
     except OSError as exc:
         return FixResult(path, b"", b"", error=f"cannot read: {exc.strerror or exc}")
-    result = fix_file_data(data, path, config)
+    try:
+        result = fix_file_data(data, path, config)
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
+        return FixResult(path, b"", b"", error=f"internal error ({type(exc).__name__}: {exc})")
     if not result.changed:
         result.original = result.fixed = b""  # nothing to send back from a worker
     return result

@@ -124,8 +124,7 @@ class Scope:
     renames: list[Rename] = field(default_factory=list)
     syncs: list[Sync] = field(default_factory=list)
     closes: list[tuple[str, ast.Call, ast.stmt]] = field(default_factory=list)
-    # Every name or attribute read: (node, its parent, its statement).
-    names: list[tuple[ast.expr, ast.AST, ast.stmt]] = field(default_factory=list)
+    names: list[tuple[ast.expr, ast.AST]] = field(default_factory=list)  # reads: (node, parent)
     stores: list[tuple[str, Pos]] = field(default_factory=list)  # names bound, and where
     # Calls whose arguments are not "uses" of a handle: syncs, helpers that sync, closes.
     neutral_calls: set[int] = field(default_factory=set)
@@ -171,16 +170,15 @@ class Scope:
             current = parent
         return None
 
-    def uses(self, site: "WriteSite", before: Pos) -> list[tuple[Pos, ast.stmt]]:
-        """Where (and in which statement) the site's handle is used for its data (not
-        flush/fileno/close/name/syncs), after the site and before `before` or the next
-        rebinding of the handle's name."""
+    def uses(self, site: "WriteSite", before: Pos) -> list[Pos]:
+        """Where the site's handle is used for its data (not flush/fileno/close/name/syncs),
+        after the site and before `before` or the next rebinding of the handle's name."""
         if not site.handle_keys:
             return []
         end = min([before, *self._rebinding(site)])
         last_parts = {key.rsplit(".", 1)[-1] for key in site.handle_keys}
         found = []
-        for node, parent, stmt in self.names:
+        for node, parent in self.names:
             if getattr(node, "id", getattr(node, "attr", None)) not in last_parts:
                 continue
             if isinstance(parent, ast.Attribute) and parent.attr in _NEUTRAL_ATTRS:
@@ -189,21 +187,8 @@ class Scope:
                     and node is not parent.func:
                 continue
             if site.end < pos(node) < end and self.keys.key(node) in site.handle_keys:
-                found.append((pos(node), stmt))
+                found.append(pos(node))
         return found
-
-    def cleanup_of(self, stmt: ast.stmt) -> ast.Try | None:
-        """The `try` whose `finally` or `except` block holds `stmt`, if any."""
-        current = stmt
-        while (parent := self.enclosing.get(id(current))) is not None:
-            if isinstance(parent, ast.Try | ast.TryStar):
-                if _holds(parent.finalbody, current) or any(
-                        _holds(handler.body, current) for handler in parent.handlers):
-                    return parent
-                if _holds(parent.body, current):
-                    return None
-            current = parent
-        return None
 
     def _rebinding(self, site: "WriteSite") -> list[Pos]:
         bound_at = pos(site.handle) if site.handle is not None else site.pos
@@ -351,7 +336,7 @@ class _ScopeBuilder:
                 calls.append((child, stmt))
             elif isinstance(child, (ast.Name, ast.Attribute)):
                 if isinstance(child.ctx, ast.Load):
-                    scope.names.append((child, parent, stmt))
+                    scope.names.append((child, parent))
                 else:
                     scope.stores.append((ast.unparse(child), pos(child)))
             elif isinstance(child, ast.Assign) and len(child.targets) == 1:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from lint_rules.findings import ModuleSupport
 from lint_rules.helpers import Helpers
 from lint_rules.names import Imports
-from lint_rules.scope import Collector
+from lint_rules.scope import Collector, Scope, WriteSite
 
 DIR_HELPER = "_fsync_parent_dir"
 FILE_HELPER = "_fsync_file"
@@ -82,9 +82,18 @@ def _existing_helper(tree: ast.Module, helpers: Helpers, collector: Collector, k
         if kind == "path" and ("parent" in first or _mentions_directory_flag(stmt)):
             continue
         scope = collector.collect(stmt, stmt.body)
-        if not scope.writes and not scope.renames:
+        if not scope.renames and all(_only_reopens(scope, site) for site in scope.writes):
             return stmt.name
     return None
+
+
+def _only_reopens(scope: Scope, site: WriteSite) -> bool:
+    """`os.open(path, os.O_RDWR)` to reach a file's data for an fsync: no truncation, and
+    nothing written through the descriptor."""
+    truncates = any(isinstance(n, ast.Attribute | ast.Name)
+                    and getattr(n, "attr", getattr(n, "id", None)) == "O_TRUNC"
+                    for n in ast.walk(site.call))
+    return site.kind == "fd" and not truncates and not scope.uses(site, (1 << 30, 0))
 
 
 def _mentions_directory_flag(func: ast.FunctionDef) -> bool:
@@ -97,7 +106,8 @@ def module_support(tree: ast.Module, imports: Imports, helpers: Helpers) -> Modu
     taken |= set(imports.local_to_qualified)
     taken |= {n.name for n in ast.walk(tree)
               if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-    if _binds_os_otherwise(tree):
+    if os_name in (None, "os") and _binds_os_otherwise(tree):
+        # `import os as _os` (ours, from an earlier run, or the module's) is trusted as is.
         os_name, fsync = None, None
         spelled_os = _free_name("_os", taken)
     else:

@@ -205,3 +205,15 @@ def test_a_fix_whose_result_would_not_parse_is_not_written(
     assert fix([target]) == 1
     assert target.read_bytes() == WRITER
     assert f"{target}: not fixed: the fixed file would not parse" in capsys.readouterr().err
+
+
+def test_a_file_that_breaks_the_fixer_is_reported_and_the_others_are_fixed(
+        project: Path, capsys) -> None:
+    # Nesting deeper than LibCST's recursion allows: valid Python, and the checker sees it.
+    deep = project / "deep.py"
+    deep.write_bytes(WRITER + b"\nY = " + b"[" * 150 + b"1" + b"]" * 150 + b"\n")
+    original = deep.read_bytes()
+    assert fix([project]) == 1
+    assert deep.read_bytes() == original
+    assert f"{deep}: not fixed: internal error (RecursionError" in capsys.readouterr().err
+    assert (project / "store.py").read_bytes() == WRITER_FIXED

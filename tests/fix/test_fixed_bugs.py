@@ -302,20 +302,104 @@ def test_a_sync_by_path_goes_right_before_the_rename() -> None:
     assert "check=True)\n    _fsync_file(tmp)\n    tmp.replace(dst)\n" in fixed
 
 
-def test_a_descriptor_closed_in_finally_is_synced_inside_the_try() -> None:
-    # Before the close in `finally`, a failing fsync would skip the close (a leaked fd)
-    # and would also run on the error path.
+def test_a_handle_wrapped_by_a_csv_writer_is_synced_after_every_row(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The last visible use of `fh` is building the writer; the rows come later. The sync
+    # must see them all (it goes before the close in `finally`).
+    text = """
+        import csv
+        import os
+
+
+        def save(path, rows):
+            tmp = path + ".tmp"
+            fh = open(tmp, "w", newline="")
+            try:
+                writer = csv.writer(fh)
+                for row in rows:
+                    writer.writerow(row)
+            finally:
+                fh.close()
+            os.replace(tmp, path)
+    """
+    events = events_of_fixed(text, "save(d + '/out.csv', [['a', 'b']] * 500)", tmp_path,
+                             monkeypatch)
+    assert violations(events) == []
+
+
+def test_a_write_returned_from_the_try_is_still_synced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = """
         import os
 
 
-        def save(tmp, path, data):
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        def save(tmp, dst, data):
+            fh = open(tmp, "w")
             try:
-                os.write(fd, data)
+                return fh.write(data)
             finally:
-                os.close(fd)
+                fh.close()
+                os.replace(tmp, dst)
+    """
+    events = events_of_fixed(text, "save(d + '/o.tmp', d + '/o.txt', 'x' * 100)", tmp_path,
+                             monkeypatch)
+    assert violations(events) == []
+
+
+def test_a_with_block_that_closes_its_file_gets_the_sync_before_that_close() -> None:
+    text = """
+        import os
+
+
+        def save(tmp, path, text):
+            with open(tmp, "w") as fp:
+                fp.write(text)
+                fp.close()
             os.replace(tmp, path)
     """
-    fixed = fix_source(source(text), "raw.py").decode()
-    assert "        os.write(fd, data)\n        os.fsync(fd)\n    finally:\n" in fixed
+    fixed = fix_source(source(text), "closes.py").decode()
+    assert "fp.write(text)\n        fp.flush()\n        os.fsync(fp.fileno())\n        fp.close()" \
+        in fixed
+
+
+def test_a_path_written_in_a_loop_and_renamed_in_a_comprehension_is_synced_in_the_loop(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = """
+        import os
+        from pathlib import Path
+
+
+        def publish(pairs):
+            for tmp, data in pairs:
+                Path(tmp).write_text(data)
+            [os.replace(tmp, tmp[:-4]) for tmp, _ in pairs]
+    """
+    calls = "publish([(d + '/a.txt.tmp', 'a'), (d + '/b.txt.tmp', 'b')]); publish([])"
+    fixed = fix_source(source(text), "loop.py").decode()
+    assert "        Path(tmp).write_text(data)\n        _fsync_file(Path(tmp))\n" in fixed
+    run_module(fixed.encode(), "loop", tmp_path, calls, ["prog"], monkeypatch)
+
+
+def test_an_earlier_import_os_as_alias_is_reused_where_os_is_shadowed() -> None:
+    first = source("""
+        import shutil
+        from fs_compat import os
+
+
+        def save(path, text):
+            with open(path + ".tmp", "w") as fh:
+                fh.write(text)
+            shutil.move(path + ".tmp", path)
+    """)
+    fixed = fix_source(first, "compat.py")
+    grown = fixed + source("""
+
+
+        def save_again(path, text):
+            with open(path + ".tmp", "w") as fh:
+                fh.write(text)
+            shutil.move(path + ".tmp", path)
+    """)
+    again = fix_source(grown, "compat.py").decode()
+    assert again.count("import os as") == 1
+    assert "_os_2" not in again

@@ -20,8 +20,8 @@ def save_bytes(path, data):
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
     try:
         os.write(fd, data)
-        os.fsync(fd)
     finally:
+        os.fsync(fd)
         os.close(fd)
     os.replace(tmp, path)
     _fsync_parent_dir(path)

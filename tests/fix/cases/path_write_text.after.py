@@ -4,7 +4,7 @@ from pathlib import Path
 
 def _fsync_file(path):
     """Flush the data of the file at `path` to disk."""
-    fd = os.open(path, os.O_RDWR)
+    fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
