@@ -47,7 +47,7 @@ def analyze(tree: ast.Module, config: Config, source: str | None = None,
         for finding in _ScopeRules(scope, support, source).run():
             findings.setdefault((finding.code, finding.line, finding.col), finding)
     ordered = sorted(findings.values(), key=lambda f: (f.line, f.col, f.code))
-    return [f for f in ordered if config.enabled(f.code)], support() if findings else None
+    return ordered, support() if findings else None
 
 
 def _finding(code: str, node: ast.AST, fix: Fix | None = None) -> Finding:

@@ -93,6 +93,7 @@ def check_source(data: bytes, path: str, config: Config) -> FileReport:
         return report
     findings, support = analyze(tree, config, source)
     lines = split_lines(source)
+    # Selection and noqa are the command's business (flake8 does its own).
     report.findings = [
         f for f in findings if config.enabled(f.code) and not is_silenced(f, lines)
     ]

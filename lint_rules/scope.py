@@ -264,19 +264,19 @@ def _is_read_mode(mode: ast.expr | None) -> bool:
     return mode is None or isinstance(mode, ast.Constant) and not _is_write_mode(mode)
 
 
-def _has_write_flag(flags: ast.expr | None) -> bool:
-    if flags is None:
-        return False
-    return any(
-        isinstance(n, (ast.Attribute, ast.Name))
-        and getattr(n, "attr", getattr(n, "id", "")) in _WRITE_FLAGS
-        for n in ast.walk(flags)
+def mentions_flag(node: ast.AST | None, flags: frozenset[str]) -> bool:
+    """Whether an expression names one of these `os.O_*` flags (`os.O_TRUNC` or `O_TRUNC`)."""
+    return node is not None and any(
+        getattr(n, "attr", getattr(n, "id", None)) in flags
+        for n in ast.walk(node) if isinstance(n, (ast.Attribute, ast.Name))
     )
 
 
-def _is_unbuffered(call: ast.Call, index: int) -> bool:
+def _is_unbuffered(call: ast.Call, index: int, mode: ast.expr | None) -> bool:
+    """`buffering=0`, which Python allows for binary files only: no buffer to flush."""
     buffering = call_arg(call, index, "buffering")
-    return isinstance(buffering, ast.Constant) and buffering.value == 0
+    return (isinstance(buffering, ast.Constant) and buffering.value == 0
+            and "b" in str(getattr(mode, "value", "")))
 
 
 def _bindings(nodes: list[tuple[ast.AST, ast.AST | None, ast.stmt]],
@@ -387,14 +387,14 @@ class _ScopeBuilder:
         elif qualified in _OPENS:
             path, mode = call_arg(call, 0, "file"), self._mode(call_arg(call, 1, "mode"))
             if _is_write_mode(mode) and path is not None:
-                unbuffered = _is_unbuffered(call, 2) and "b" in mode.value
+                unbuffered = _is_unbuffered(call, 2, mode)
                 self._add_file(scope, call, stmt, path, buffered=not unbuffered)
             else:
                 self._remember_open(keys, self._target(call)[0], path)
         elif method == "open" and on_object and qualified != "os.open":
             mode = self._mode(call_arg(call, 0, "mode"))
             if _is_write_mode(mode):
-                unbuffered = _is_unbuffered(call, 1) and "b" in mode.value
+                unbuffered = _is_unbuffered(call, 1, mode)
                 self._add_file(scope, call, stmt, func.value, buffered=not unbuffered)
             else:
                 self._remember_open(keys, self._target(call)[0], func.value)
@@ -476,7 +476,7 @@ class _ScopeBuilder:
             return
         if raw is not None and raw in scope.writes:
             scope.writes.remove(raw)  # the file object is the write site now
-        unbuffered = _is_unbuffered(call, mode_index + 1) and "b" in getattr(mode, "value", "")
+        unbuffered = _is_unbuffered(call, mode_index + 1, mode)
         site = WriteSite(call, stmt, "raw-file" if unbuffered else "file", paths,
                          with_stmt=with_stmt, temp=raw.temp if raw else None,
                          path_expr=raw.path_expr if raw else path_expr)
@@ -491,7 +491,7 @@ class _ScopeBuilder:
         path, flags = call_arg(call, 0, "path"), call_arg(call, 1, "flags")
         target, _ = self._target(call)
         self._remember_open(keys, target, path)
-        if path is not None and _has_write_flag(flags) and isinstance(target, ast.Name):
+        if path is not None and mentions_flag(flags, _WRITE_FLAGS) and isinstance(target, ast.Name):
             site = WriteSite(call, stmt, "fd", {keys.key(path)}, handle=target,
                              handle_keys={keys.key(target)}, path_expr=path)
             scope.writes.append(site)
@@ -519,7 +519,8 @@ class _ScopeBuilder:
         name = ast.Attribute(value=target, attr="name", ctx=ast.Load())
         handle = keys.key(target)
         self._fd_paths[handle] = {keys.key(name)}
-        site = WriteSite(call, stmt, "raw-file" if _is_unbuffered(call, 1) else "file",
+        mode = call_arg(call, 0, "mode") or ast.Constant("w+b")  # NamedTemporaryFile's default
+        site = WriteSite(call, stmt, "raw-file" if _is_unbuffered(call, 1, mode) else "file",
                          {keys.key(name)}, handle=target, handle_keys={handle},
                          with_stmt=with_stmt, temp=temp, path_expr=name)
         scope.writes.append(site)

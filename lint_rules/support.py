@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from lint_rules.findings import ModuleSupport
 from lint_rules.helpers import Helpers
 from lint_rules.names import Imports
-from lint_rules.scope import Collector, Scope, WriteSite
+from lint_rules.scope import Collector, Scope, WriteSite, mentions_flag
 
 DIR_HELPER = "_fsync_parent_dir"
 FILE_HELPER = "_fsync_file"
+_DIRECTORY_FLAG = frozenset({"O_DIRECTORY"})
 
 
 def _module_level(tree: ast.Module) -> Iterator[ast.stmt]:
@@ -79,8 +80,8 @@ def _existing_helper(tree: ast.Module, helpers: Helpers, collector: Collector, k
         first = summary.kinds[0]
         if required != 1 or kind not in first:
             continue
-        if kind == "path" and ("parent" in first or _mentions_directory_flag(stmt)):
-            continue
+        if kind == "path" and ("parent" in first or mentions_flag(stmt, _DIRECTORY_FLAG)):
+            continue  # a directory syncer: opening a file with O_DIRECTORY fails
         scope = collector.collect(stmt, stmt.body)
         if not scope.renames and all(_only_reopens(scope, site) for site in scope.writes):
             return stmt.name
@@ -90,14 +91,8 @@ def _existing_helper(tree: ast.Module, helpers: Helpers, collector: Collector, k
 def _only_reopens(scope: Scope, site: WriteSite) -> bool:
     """`os.open(path, os.O_RDWR)` to reach a file's data for an fsync: no truncation, and
     nothing written through the descriptor."""
-    truncates = any(isinstance(n, ast.Attribute | ast.Name)
-                    and getattr(n, "attr", getattr(n, "id", None)) == "O_TRUNC"
-                    for n in ast.walk(site.call))
+    truncates = mentions_flag(site.call, frozenset({"O_TRUNC"}))
     return site.kind == "fd" and not truncates and not scope.uses(site, (1 << 30, 0))
-
-
-def _mentions_directory_flag(func: ast.FunctionDef) -> bool:
-    return any(isinstance(n, ast.Attribute) and n.attr == "O_DIRECTORY" for n in ast.walk(func))
 
 
 def module_support(tree: ast.Module, imports: Imports, helpers: Helpers) -> ModuleSupport:
