@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from lint_rules.checker import may_have_findings
+from lint_rules.engine.checker import may_have_findings
 from lint_rules.config import find_pyproject, load_config
 from lint_rules.files import discover
 from lint_rules.runner import check_paths, default_jobs

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import libcst
 
-from lint_rules import fix, fix_command
+from lint_rules.fixer import command as fix_command, transform as fix
 from lint_rules.config import Config, find_pyproject, load_config
 from lint_rules.files import discover
 from lint_rules.runner import check_paths

@@ -13,7 +13,7 @@ from lint_rules import __version__
 from lint_rules.config import Config, find_pyproject, load_config, split_names
 from lint_rules.files import discover, normalize_patterns
 from lint_rules.output import FORMATS, render
-from lint_rules.rules import RULES
+from lint_rules.engine.catalog import RULES
 
 PROG = "durable-writes"
 
@@ -189,7 +189,7 @@ def run_fix(args: argparse.Namespace) -> int:
     config = resolve_config(args)
     _require_existing(args.paths)
     # Imported here: LibCST is slow to import, and check never needs it.
-    from lint_rules.fix_command import run
+    from lint_rules.fixer.command import run
 
     return run(list(args.paths), config, diff=args.diff, check=args.check, jobs=args.jobs)
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from lint_rules import __version__
-from lint_rules.analysis import analyze
-from lint_rules.checker import may_have_findings
+from lint_rules.engine.rules import analyze
+from lint_rules.engine.checker import may_have_findings
 from lint_rules.config import Config, split_names
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from lint_rules import __version__
-from lint_rules.findings import FileReport, Finding
-from lint_rules.rules import RULES, Rule
+from lint_rules.engine.findings import FileReport, Finding
+from lint_rules.engine.catalog import RULES, Rule
 
 FORMATS = ("text", "json", "sarif", "github")
 

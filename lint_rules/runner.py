@@ -10,9 +10,9 @@ from typing import TypeVar
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from lint_rules.checker import check_source
+from lint_rules.engine.checker import check_source
 from lint_rules.config import Config
-from lint_rules.findings import FileReport
+from lint_rules.engine.findings import FileReport
 
 T = TypeVar("T")
 

@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 
 import lint_rules
-from lint_rules import checker, cli
+from lint_rules import cli
+from lint_rules.engine import checker
 from lint_rules.config import Config
 from lint_rules.files import discover
-from lint_rules.findings import Finding, Fix, ModuleSupport
-from lint_rules.rules import RULES
+from lint_rules.engine.findings import Finding, Fix, ModuleSupport
+from lint_rules.engine.catalog import RULES
 from lint_rules.runner import POOL_THRESHOLD, check_paths
 
 MSG102 = RULES["DUR102"].message
@@ -399,17 +400,17 @@ def test_explain_unknown_code_lists_the_known_ones(capsys):
     assert all(known in err for known in RULES)
 
 
-# -- fix is handed over to lint_rules.fix_command ----------------------------------------
+# -- fix is handed over to lint_rules.fixer.command ----------------------------------------
 
 def test_fix_hands_paths_and_merged_configuration_to_the_fixer(project, capsys, monkeypatch):
     write(project, "pyproject.toml", '[tool.durable-writes]\nignore = ["DUR105"]\n')
     write(project, "a.py", FINDING)
     calls = []
-    fake_fix = types.ModuleType("lint_rules.fix_command")
+    fake_fix = types.ModuleType("lint_rules.fixer.command")
     fake_fix.run = lambda paths, config, *, diff, check, jobs: calls.append(
         (paths, config, diff, check, jobs)) or 3
     # Both places the import may look, whichever tests ran before.
-    monkeypatch.setitem(sys.modules, "lint_rules.fix_command", fake_fix)
+    monkeypatch.setitem(sys.modules, "lint_rules.fixer.command", fake_fix)
     monkeypatch.setattr(lint_rules, "fix_command", fake_fix, raising=False)
     assert cli.main(["fix", "--diff", "--select", "DUR102", "-j", "2", "a.py"]) == 3
     [(paths, config, diff, check, jobs)] = calls

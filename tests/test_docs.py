@@ -6,7 +6,7 @@ from pathlib import Path
 
 from lint_rules.cli import main
 from lint_rules.docs import with_rules
-from lint_rules.rules import RULES
+from lint_rules.engine.catalog import RULES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

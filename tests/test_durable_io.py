@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lint_rules.durable_io import write_durably
+from lint_rules.fixer.durable_io import write_durably
 
 
 def test_replaces_content_and_keeps_the_mode(tmp_path: Path) -> None:

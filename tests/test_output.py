@@ -13,9 +13,9 @@ import pytest
 from jsonschema import Draft4Validator
 
 from lint_rules import __version__
-from lint_rules.findings import FileReport, Finding, Fix
+from lint_rules.engine.findings import FileReport, Finding, Fix
 from lint_rules.output import github_lines, json_records, render, sarif_log, text_lines
-from lint_rules.rules import RULES
+from lint_rules.engine.catalog import RULES
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
 
 from lint_rules.config import find_pyproject, load_config, split_names
-from lint_rules.fix import fix_file_data
+from lint_rules.fixer.transform import fix_file_data
 
 
 class DurableWritesCommand(VisitorBasedCodemodCommand):

@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from lint_rules.fix import fix_source
+from lint_rules.fixer.transform import fix_source
 
 CASES_DIR = Path(__file__).parent / "cases"
 

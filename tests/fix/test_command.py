@@ -10,8 +10,8 @@ import pytest
 
 from lint_rules.cli import main
 from lint_rules.config import Config
-from lint_rules.fix import fix_source
-from lint_rules.fix_command import run
+from lint_rules.fixer.transform import fix_source
+from lint_rules.fixer.command import run
 
 from .pairs import CASES_DIR
 
@@ -189,7 +189,7 @@ def test_a_fix_whose_result_would_not_parse_is_not_written(
     # is the only text that calls the inserted helper) and check that nothing is written.
     import ast
 
-    import lint_rules.fix
+    import lint_rules.fixer.transform
 
     real_parse = ast.parse
 
@@ -199,7 +199,7 @@ def test_a_fix_whose_result_would_not_parse_is_not_written(
             raise SyntaxError("simulated", ("<fixed>", 1, 1, ""))
         return real_parse(text, *args, **kwargs)
 
-    monkeypatch.setattr(lint_rules.fix.ast, "parse", parse)
+    monkeypatch.setattr(lint_rules.fixer.transform.ast, "parse", parse)
     target = tmp_path / "store.py"
     target.write_bytes(WRITER)
     assert fix([target]) == 1

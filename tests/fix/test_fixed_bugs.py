@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lint_rules.config import Config
-from lint_rules.fix import fix_file_data, fix_source
+from lint_rules.fixer.transform import fix_file_data, fix_source
 
 from .pairs import COMPOUND_LINE, FRENCH_WRITER, FRENCH_WRITER_FIXED, LATIN1_COOKIE
 from .spy import run_module, violations

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from lint_rules.checker import check_source
+from lint_rules.engine.checker import check_source
 from lint_rules.config import Config
-from lint_rules.fix import fix_file_data, fix_source
+from lint_rules.fixer.transform import fix_file_data, fix_source
 
 from .pairs import Pair, all_pairs, fixed, signatures, text_diff
 

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from lint_rules.fix import fix_source
+from lint_rules.fixer.transform import fix_source
 
 
 def source(text: str) -> bytes:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from lint_rules.fix import fix_source
+from lint_rules.fixer.transform import fix_source
 from lint_rules.verify.check import Verification, verify
 
 TARGET = "data/state.txt"

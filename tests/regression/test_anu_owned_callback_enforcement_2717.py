@@ -634,13 +634,13 @@ def test_module_compiles(tmp_path: Path) -> None:
 
 
 def test_fixer_turns_the_snapshot_into_the_module_byte_for_byte() -> None:
-    from lint_rules.fix import fix_source
+    from lint_rules.fixer.transform import fix_source
 
     assert fix_source(SNAPSHOT_PATH.read_bytes(), str(SNAPSHOT_PATH)) == MODULE_PATH.read_bytes()
 
 
 def test_fixer_leaves_the_fixed_module_alone() -> None:
-    from lint_rules.fix import fix_source
+    from lint_rules.fixer.transform import fix_source
 
     assert fix_source(MODULE_PATH.read_bytes(), str(MODULE_PATH)) == MODULE_PATH.read_bytes()
 

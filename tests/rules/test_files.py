@@ -6,8 +6,8 @@ import ast
 
 import pytest
 
-import lint_rules.checker
-from lint_rules.checker import check_source
+import lint_rules.engine.checker
+from lint_rules.engine.checker import check_source
 from lint_rules.config import Config
 
 WRITER = """\
@@ -149,7 +149,7 @@ def _refuse(*args, **kwargs):
 
 def test_file_without_rename_or_fsync_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ast, "parse", _refuse)
-    monkeypatch.setattr(lint_rules.checker, "analyze", _refuse)
+    monkeypatch.setattr(lint_rules.engine.checker, "analyze", _refuse)
     data = b"""\
 import json
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lint_rules.rules import DUR101, DUR102
+from lint_rules.engine.catalog import DUR101, DUR102
 
 SOURCE = """\
 import json

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from lint_rules.analysis import analyze
+from lint_rules.engine.rules import analyze
 from lint_rules.config import Config
-from lint_rules.findings import Finding
+from lint_rules.engine.findings import Finding
 
 from .casefile import Case, load_cases
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from lint_rules.checker import check_source, split_lines
+from lint_rules.engine.checker import check_source, split_lines
 from lint_rules.config import Config
-from lint_rules.findings import Edit, Finding, ModuleSupport
+from lint_rules.engine.findings import Edit, Finding, ModuleSupport
 
 DIR_HELPER_SOURCE = '''\
 def {name}(path):

@@ -10,10 +10,10 @@ import io
 import re
 import tokenize
 
-from lint_rules.analysis import analyze
+from lint_rules.engine.rules import analyze
 from lint_rules.config import Config
-from lint_rules.findings import FileReport, Finding
-from lint_rules.scope import RENAME_NAMES, SYNC_NAMES, WRITE_NAMES
+from lint_rules.engine.findings import FileReport, Finding
+from lint_rules.engine.scope import RENAME_NAMES, SYNC_NAMES, WRITE_NAMES
 
 # Every finding needs an fsync (DUR103), or a rename and something that writes a file
 # (DUR101/102/105). Most files have neither, and a substring test is far cheaper than a parse.

@@ -5,11 +5,11 @@ import difflib
 import sys
 from collections import Counter
 
-from lint_rules.checker import decode
+from lint_rules.engine.checker import decode
 from lint_rules.config import Config
-from lint_rules.durable_io import write_durably
+from lint_rules.fixer.durable_io import write_durably
 from lint_rules.files import discover
-from lint_rules.fix import FixResult, fix_file_data
+from lint_rules.fixer.transform import FixResult, fix_file_data
 from lint_rules.runner import map_files
 
 

@@ -10,11 +10,11 @@ import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from lint_rules.names import Imports, Keys, call_arg
+from lint_rules.engine.names import Imports, Keys, call_arg
 
 Pos = tuple[int, int]
 # What a call of a helper syncs: (call, its qualified name, the scope's keys, awaited?) ->
-# [(kind, target key)]; see helpers.Helpers.facts.
+# [(kind, target key)]; see summaries.Helpers.facts.
 HelperFacts = Callable[[ast.Call, "str | None", Keys, bool], list[tuple[str, "str | None"]]]
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lint_rules.config import Config
-from lint_rules.index import ModuleIndex, ScopeInfo
-from lint_rules.names import Imports, Keys
-from lint_rules.scope import FSYNCS, Collector
+from lint_rules.engine.index import ModuleIndex, ScopeInfo
+from lint_rules.engine.names import Imports, Keys
+from lint_rules.engine.scope import FSYNCS, Collector
 
 Fact = tuple[str, str | None]
 

@@ -10,16 +10,16 @@ import functools
 from collections.abc import Callable, Iterator
 
 from lint_rules.config import Config
-from lint_rules.findings import Edit, Finding, Fix, ModuleSupport
-from lint_rules.helpers import Helpers
-from lint_rules.index import index_module
-from lint_rules.names import Imports
-from lint_rules.rules import RULES
-from lint_rules.scope import (
+from lint_rules.engine.findings import Edit, Finding, Fix, ModuleSupport
+from lint_rules.engine.summaries import Helpers
+from lint_rules.engine.index import index_module
+from lint_rules.engine.names import Imports
+from lint_rules.engine.catalog import RULES
+from lint_rules.engine.scope import (
     FSYNCS, RENAME_NAMES, RENAMES, SYNC_NAMES, WRITE_NAMES, WRITERS, Collector, Pos, Rename,
     Scope, WriteSite, pos,
 )
-from lint_rules.support import module_support
+from lint_rules.engine.support import module_support
 
 # Statements after which a call can be inserted (a `return` or `raise` has no "after").
 _HAS_AFTER = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign)

@@ -4,10 +4,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from lint_rules.findings import ModuleSupport
-from lint_rules.helpers import Helpers
-from lint_rules.names import Imports
-from lint_rules.scope import Collector, Scope, WriteSite, mentions_flag
+from lint_rules.engine.findings import ModuleSupport
+from lint_rules.engine.summaries import Helpers
+from lint_rules.engine.names import Imports
+from lint_rules.engine.scope import Collector, Scope, WriteSite, mentions_flag
 
 DIR_HELPER = "_fsync_parent_dir"
 FILE_HELPER = "_fsync_file"
