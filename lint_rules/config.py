@@ -16,9 +16,16 @@ class Config:
     file_sync_helpers: tuple[str, ...] = ()
     # Dotted or bare names of functions that fsync a directory (of the path passed to them).
     dir_sync_helpers: tuple[str, ...] = ()
+    # Dotted or bare names of functions that rename their first argument over their second
+    # (`replace_file(src, dst)`); "name:durable" for ones that also fsync the directory.
+    rename_helpers: tuple[str, ...] = ()
+    # Dotted or bare names of functions that return (or yield) a writable file for a path.
+    open_helpers: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # Files larger than this many bytes are reported as skipped; None: the default limit.
+    max_file_size: int | None = None
 
     def enabled(self, code: str) -> bool:
         if self.select and not code.startswith(tuple(self.select)):
@@ -26,8 +33,9 @@ class Config:
         return not (self.ignore and code.startswith(tuple(self.ignore)))
 
 
-KEYS = frozenset({"durable-file-sync-helpers", "durable-dir-sync-helpers", "select", "ignore",
-                  "exclude"})
+KEYS = frozenset({"durable-file-sync-helpers", "durable-dir-sync-helpers",
+                  "durable-rename-helpers", "durable-open-helpers", "select", "ignore", "exclude",
+                  "max-file-size"})
 
 
 def split_names(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
@@ -60,6 +68,9 @@ def load_config(pyproject: Path | None) -> Config:
     return Config(
         file_sync_helpers=split_names(table.get("durable-file-sync-helpers")),
         dir_sync_helpers=split_names(table.get("durable-dir-sync-helpers")),
+        rename_helpers=split_names(table.get("durable-rename-helpers")),
+        open_helpers=split_names(table.get("durable-open-helpers")),
+        max_file_size=table.get("max-file-size"),
         select=split_names(table.get("select")),
         ignore=split_names(table.get("ignore")),
         exclude=split_names(table.get("exclude")),

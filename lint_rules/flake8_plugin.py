@@ -16,9 +16,11 @@ class DurableWritesChecker:
     version = __version__
     config = Config()
 
-    def __init__(self, tree: ast.AST, lines: list[str]) -> None:
+    def __init__(self, tree: ast.AST, lines: list[str], filename: str = "") -> None:
         self.tree = tree
         self.lines = lines
+        # flake8 passes the path (or --stdin-display-name): it says where the project is.
+        self.filename = filename
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
@@ -34,12 +36,27 @@ class DurableWritesChecker:
             parse_from_config=True,
             help="Comma-separated functions that fsync a directory after a rename.",
         )
+        manager.add_option(
+            "--durable-rename-helpers",
+            default="",
+            parse_from_config=True,
+            help="Comma-separated functions that rename their first argument over their second "
+            "(append ':durable' to one that also fsyncs the directory).",
+        )
+        manager.add_option(
+            "--durable-open-helpers",
+            default="",
+            parse_from_config=True,
+            help="Comma-separated functions that return a writable file for the path passed.",
+        )
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
         cls.config = Config(
             file_sync_helpers=split_names(options.durable_file_sync_helpers),
             dir_sync_helpers=split_names(options.durable_dir_sync_helpers),
+            rename_helpers=split_names(options.durable_rename_helpers),
+            open_helpers=split_names(options.durable_open_helpers),
         )
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:

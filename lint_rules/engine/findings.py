@@ -30,6 +30,9 @@ class Fix:
     edits: tuple[Edit, ...]
     # Module-level support the edits call: "import_os", "dir_helper", "file_helper".
     needs: frozenset[str] = frozenset()
+    # As ruff has it: "safe" fixes keep the program's meaning and are applied by `fix`;
+    # "unsafe" ones may change it and need `--unsafe-fixes`.
+    applicability: Literal["safe", "unsafe"] = "safe"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class Finding:
     col: int
     message: str
     fix: Fix | None = None
+    # Where the reported node ends (1-based line, 0-based column); 0 when unknown.
+    end_line: int = 0
+    end_col: int = 0
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,8 @@ def analyze(tree: ast.Module, config: Config, source: str | None = None,
 
 
 def _finding(code: str, node: ast.AST, fix: Fix | None = None) -> Finding:
-    return Finding(code, node.lineno, node.col_offset, RULES[code].message, fix)
+    return Finding(code, node.lineno, node.col_offset, RULES[code].message, fix,
+                   node.end_lineno or 0, node.end_col_offset or 0)
 
 
 def _within(inner: Pos, outer: ast.stmt) -> bool:
