@@ -8,6 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+# Where each rule's documentation is published: the README's rule sections, one anchor per
+# code. SARIF's helpUri and the language server's diagnostic links point here.
+DOCS_URL = "https://github.com/flake8-durable-writes/flake8-durable-writes/blob/main/README.md"
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -16,6 +21,10 @@ class Rule:
     summary: str
     fix: str  # "safe" or "none"
     docs: str
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS_URL}#{self.code.lower()}"
 
 
 DUR101 = Rule(
