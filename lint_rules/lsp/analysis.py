@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import tokenize
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from lint_rules.lsp.convert import finding_range, position, text_edits
 
 SOURCE = "durable-writes"
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
+ALL = "all"  # the fix-all action's key in `Analysis.edits`
 
 
 def config_for(path: Path | None) -> Config:
@@ -53,6 +54,8 @@ class Analysis:
     config: Config
     report: FileReport
     encoding: str  # the negotiated position encoding
+    # The code actions' edits made so far, by finding index or ALL.
+    edits: dict[int | str, types.WorkspaceEdit | None] = field(default_factory=dict)
 
     @cached_property
     def text(self) -> str:
@@ -123,42 +126,57 @@ def _workspace_edit(analysis: Analysis, fixed: bytes) -> types.WorkspaceEdit:
     return types.WorkspaceEdit(changes={analysis.uri: edits})
 
 
-def quick_fix(analysis: Analysis, finding: Finding) -> types.CodeAction | None:
-    """The edit `durable-writes fix` makes for this one finding, helpers and imports
-    included; None where the finding has no fix or the fixer cannot place it."""
+def _fixed_one(analysis: Analysis, finding: Finding) -> bytes | None:
+    """The buffer with exactly the edit `durable-writes fix` makes for this one finding,
+    helpers and imports included; None where the fixer cannot place it."""
     # LibCST is slow to import and only fixes need it.
     from lint_rules.fixer.transform import apply_fixes
 
     if finding.fix is None or analysis.report.support is None:
         return None
     fixed, applied = apply_fixes(analysis.data, [finding], analysis.report.support)
-    if id(finding) not in applied:
-        return None
-    safe = finding.fix.applicability == "safe"
+    return fixed if id(finding) in applied else None
+
+
+def _fixed_all(analysis: Analysis) -> bytes | None:
+    """The buffer as `durable-writes fix` would leave it."""
+    from lint_rules.fixer.transform import fix_file_data
+
+    result = fix_file_data(analysis.data, analysis.path, analysis.config)
+    return None if result.error or not result.changed else result.fixed
+
+
+def fix_edit(analysis: Analysis, which: int | str) -> types.WorkspaceEdit | None:
+    """The edit of finding number `which`'s fix, or of all of them (`ALL`); None where
+    there is none.  Kept per version: each costs LibCST a parse of the buffer."""
+    findings = analysis.report.findings
+    if which != ALL and not (isinstance(which, int) and 0 <= which < len(findings)):
+        return None  # `data` comes back from the client: trust nothing in it
+    if which not in analysis.edits:
+        fixed = _fixed_all(analysis) if which == ALL else _fixed_one(analysis, findings[which])
+        analysis.edits[which] = None if fixed is None else _workspace_edit(analysis, fixed)
+    return analysis.edits[which]
+
+
+def _quick_fix(analysis: Analysis, which: int) -> types.CodeAction:
+    finding = analysis.report.findings[which]
+    safe = finding.fix is not None and finding.fix.applicability == "safe"
     rule = RULES.get(finding.code)
     title = f"Fix {finding.code}: {rule.summary if rule else finding.message}"
     return types.CodeAction(
         title=title if safe else f"{title} (unsafe fix)",
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[_diagnostic(analysis, finding)],
-        edit=_workspace_edit(analysis, fixed),
         is_preferred=safe,
+        data={"uri": analysis.uri, "version": analysis.version, "fix": which},
     )
 
 
-def fix_all(analysis: Analysis) -> types.CodeAction | None:
-    """What `durable-writes fix` would do to the buffer, as one action."""
-    from lint_rules.fixer.transform import fix_file_data
-
-    if not any(f.fix is not None for f in analysis.report.findings):
-        return None
-    result = fix_file_data(analysis.data, analysis.path, analysis.config)
-    if result.error or not result.changed:
-        return None
+def _fix_all(analysis: Analysis) -> types.CodeAction:
     return types.CodeAction(
         title="Fix all durable-writes findings",
         kind=FIX_ALL,
-        edit=_workspace_edit(analysis, result.fixed),
+        data={"uri": analysis.uri, "version": analysis.version, "fix": ALL},
     )
 
 
@@ -167,19 +185,33 @@ def wanted(kind: str, only: list[str] | None) -> bool:
     return only is None or any(kind == k or kind.startswith(f"{k}.") for k in only)
 
 
-def code_actions(analysis: Analysis, params: types.CodeActionParams) -> list[types.CodeAction]:
-    only = params.context.only
+def code_actions(analysis: Analysis, params: types.CodeActionParams,
+                 lazy: bool) -> list[types.CodeAction]:
+    """The quick fixes of the findings in the range, and fix-all.  Clients ask on every
+    cursor move, so where they can resolve an action's edit later (`lazy`), it is computed
+    only for the action the user picks."""
+    findings = analysis.report.findings
     actions = []
-    if wanted(types.CodeActionKind.QuickFix, only):
-        for finding in findings_at(analysis, params.range):
-            action = quick_fix(analysis, finding)
-            if action is not None:
-                actions.append(action)
-    if wanted(FIX_ALL, only):
-        action = fix_all(analysis)
-        if action is not None:
-            actions.append(action)
-    return actions
+    if wanted(types.CodeActionKind.QuickFix, params.context.only):
+        actions += [_quick_fix(analysis, which) for which, finding in enumerate(findings)
+                    if finding.fix is not None and _overlaps(analysis.range_of(finding),
+                                                             params.range)]
+    if wanted(FIX_ALL, params.context.only) and any(f.fix is not None for f in findings):
+        actions.append(_fix_all(analysis))
+    if lazy:
+        return actions
+    for action in actions:
+        action.edit = fix_edit(analysis, action.data["fix"])
+    return [action for action in actions if action.edit is not None]
+
+
+def resolve(analysis: Analysis | None, action: types.CodeAction) -> types.CodeAction:
+    """Fill in the edit of an action `code_actions` made, if its document has not changed
+    since (else the action stays without an edit: the client asks again on the new text)."""
+    data = action.data if isinstance(action.data, dict) else {}
+    if analysis is not None and data.get("version") == analysis.version:
+        action.edit = fix_edit(analysis, data.get("fix"))
+    return action
 
 
 def hover(analysis: Analysis, at: types.Position) -> types.Hover | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
@@ -123,12 +124,23 @@ def did_close(ls: DurableWritesServer, params: types.DidCloseTextDocumentParams)
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix,
-                                               analysis.FIX_ALL]),
+                                               analysis.FIX_ALL], resolve_provider=True),
 )
 def code_action(ls: DurableWritesServer,
                 params: types.CodeActionParams) -> list[types.CodeAction] | None:
     made = ls.analysis_of(params.text_document.uri)
-    return analysis.code_actions(made, params) if made else None
+    if made is None:
+        return None
+    resolvable = get_capability(ls.client_capabilities,
+                                "text_document.code_action.resolve_support.properties", [])
+    return analysis.code_actions(made, params, lazy="edit" in resolvable)
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+def resolve_code_action(ls: DurableWritesServer, action: types.CodeAction) -> types.CodeAction:
+    uri = action.data.get("uri") if isinstance(action.data, dict) else None
+    known = uri in ls.workspace.text_documents if isinstance(uri, str) else False
+    return analysis.resolve(ls.analysis_of(uri) if known else None, action)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

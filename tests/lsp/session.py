@@ -58,13 +58,20 @@ def close_document(client: LanguageClient, path: Path) -> None:
 
 
 async def code_actions(client: LanguageClient, path: Path, where: types.Range,
-                       only: list[str] | None = None) -> list[types.CodeAction]:
+                       only: list[str] | None = None,
+                       resolve: bool = True) -> list[types.CodeAction]:
+    """The code actions for `where`, with their edits resolved as a client does when the
+    user picks one (unless `resolve` is false)."""
     result = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
         range=where,
         context=types.CodeActionContext(diagnostics=[], only=only),
     ))
-    return [action for action in result or [] if isinstance(action, types.CodeAction)]
+    actions = [action for action in result or [] if isinstance(action, types.CodeAction)]
+    if resolve:
+        actions = [await client.code_action_resolve_async(action) if action.edit is None
+                   else action for action in actions]
+    return actions
 
 
 def spans(diagnostics: list[types.Diagnostic]) -> list[tuple[str, int, int, int, int]]:

@@ -239,3 +239,16 @@ async def test_columns_are_utf16_for_a_client_that_offers_nothing_else(
     start = columns(WIDE, 9, "os.replace", "utf-16-le", 2)
     assert start == len('    label = "é😀"; ') + 1  # the emoji is two UTF-16 units
     assert spans(diagnostics) == [("DUR102", 9, start, 9, start + len("os.replace(tmp, path)"))]
+
+
+async def test_edits_are_made_only_for_the_action_picked(client: LanguageClient, project: Path):
+    """VS Code resolves actions, so asking (on every cursor move) runs no fixer."""
+    path = project / "lazy.py"
+    await open_document(client, path, BAD)
+    actions = await code_actions(client, path, _everywhere(BAD), resolve=False)
+    assert [a.kind for a in actions] == ["quickfix", "quickfix", "source.fixAll.durable-writes"]
+    assert all(action.edit is None for action in actions)
+    # An action asked for before an edit is not resolved against the new text.
+    await replace_text(client, path, 2, BAD + "\n")
+    stale = await client.code_action_resolve_async(actions[0])
+    assert stale.edit is None
