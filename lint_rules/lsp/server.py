@@ -149,6 +149,13 @@ def hover(ls: DurableWritesServer, params: types.HoverParams) -> types.Hover | N
     return analysis.hover(made, params.position) if made else None
 
 
+class _OneLine(logging.Formatter):
+    """A problem is one line in the log, as everywhere in the tool: no traceback."""
+
+    def formatException(self, ei) -> str:
+        return f"{ei[0].__name__}: {ei[1]}" if ei[0] else ""
+
+
 def run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="durable-writes lsp",
@@ -157,6 +164,9 @@ def run(argv: list[str]) -> int:
     # Many clients pass --stdio by habit; it is the only transport, so accept it.
     parser.add_argument("--stdio", action="store_true", help=argparse.SUPPRESS)
     parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING)  # to stderr, which clients show as the log
+    # To stderr, which clients keep as the server's log.
+    handler = logging.StreamHandler()
+    handler.setFormatter(_OneLine("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     server.start_io()
     return 0
