@@ -25,8 +25,6 @@ from lint_rules.config import Config
 from lint_rules.lsp import analysis
 from lint_rules.lsp.analysis import Analysis
 
-log = logging.getLogger(__name__)
-
 _CONFIG_ERRORS = (OSError, tomllib.TOMLDecodeError, TypeError, AttributeError, ValueError)
 
 
@@ -48,8 +46,8 @@ class DurableWritesServer(LanguageServer):
         super().__init__("durable-writes", __version__, protocol_cls=_Protocol,
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.analyses: dict[str, Analysis] = {}
-        # The last configuration error shown per pyproject, so that one mistake is shown
-        # once, not on every keystroke.
+        # The last configuration error shown per folder, so that one mistake is shown
+        # once, not on every keystroke or for every file.
         self.shown_errors: dict[str, str] = {}
 
     def analysis_of(self, uri: str) -> Analysis | None:
@@ -75,11 +73,11 @@ class DurableWritesServer(LanguageServer):
         try:
             config = analysis.config_for(path)
         except _CONFIG_ERRORS as exc:
-            message = f"durable-writes: cannot read the configuration for {path}: {exc}"
-            if self.shown_errors.get(key) != message:
-                self.shown_errors[key] = message
+            if self.shown_errors.get(key) != str(exc):
+                self.shown_errors[key] = str(exc)
                 self.window_show_message(types.ShowMessageParams(
-                    type=types.MessageType.Error, message=message))
+                    type=types.MessageType.Error,
+                    message=f"durable-writes: cannot read the configuration for {path}: {exc}"))
             return None
         self.shown_errors.pop(key, None)
         return config

@@ -221,8 +221,9 @@ async def test_a_broken_configuration_is_shown_and_nothing_crashes(
     (message,) = client.messages[shown:]
     assert message.type == types.MessageType.Error
     assert "selekt" in message.message and str(folder) in message.message
-    # Shown once, not again on every keystroke.
+    # Shown once, not again on every keystroke or for the next file.
     assert await replace_text(client, folder / "bad.py", 2, BAD + "\n") == []
+    assert await open_document(client, folder / "other.py", BAD) == []
     assert len(client.messages) == shown + 1
 
 
@@ -252,3 +253,16 @@ async def test_edits_are_made_only_for_the_action_picked(client: LanguageClient,
     await replace_text(client, path, 2, BAD + "\n")
     stale = await client.code_action_resolve_async(actions[0])
     assert stale.edit is None
+
+
+async def test_a_buffer_with_a_coding_cookie_is_checked_as_the_saved_file_would_be(
+        client: LanguageClient, project: Path):
+    path = project / "latin.py"
+    text = "# -*- coding: latin-1 -*-\n" + WIDE.replace('"é😀"', '"éé"')
+    (diagnostic,) = await open_document(client, path, text)
+    start = columns(text, 10, "os.replace", "utf-16-le", 2)
+    assert start == len('    label = "éé"; ')
+    assert spans([diagnostic]) == [("DUR102", 10, start, 10, start + len("os.replace(tmp, path)"))]
+    (quick,) = await code_actions(client, path, diagnostic.range, only=["quickfix"])
+    fixed = apply_workspace_edit(text, path.as_uri(), quick.edit)
+    assert fixed.encode("latin-1") == fix_source(text.encode("latin-1"), str(path))
