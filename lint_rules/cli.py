@@ -114,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Listed for --help only: main() hands `verify` to its own parser, built only when it
     # runs, because its modules would slow every check.
     commands.add_parser("verify", help="prove durability under simulated power loss")
+    commands.add_parser("lsp", help="run the language server (stdio), for editors")
     return parser
 
 
@@ -121,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["verify"]:
         return run_verify(argv[1:])
+    if argv[:1] == ["lsp"]:
+        from lint_rules.lsp.server import run as run_lsp
+
+        return run_lsp(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
