@@ -11,7 +11,8 @@ from pathlib import Path
 
 from lint_rules import __version__
 from lint_rules.config import (
-    Config, ConfigError, PerFile, check_selectors, load_config, resolve, split_names,
+    Config, ConfigError, PerFile, check_selectors, clear_cache, load_config, resolve,
+    split_names,
     with_overrides,
 )
 from lint_rules.engine.catalog import RULES, Rule
@@ -152,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["verify"]:
         return run_verify(argv[1:])
     args = build_parser().parse_args(argv)
+    clear_cache()  # main() may run many times in one process (tests, an editor's plugin)
     try:
         return args.handler(args)
     except (UsageError, ConfigError) as exc:
@@ -208,8 +210,7 @@ def _files(args: argparse.Namespace, settings: Config | PerFile) -> list[str]:
     exclude = normalize_patterns(split_names(args.exclude), Path.cwd())
     # Excludes configured for the named paths apply throughout their walk.
     roots = [settings] if isinstance(settings, Config) else [
-        settings.for_path(os.path.join(path, "x") if os.path.isdir(path) else path)
-        for path in paths]
+        settings.for_path(path) for path in paths]
     exclude += tuple(pattern for config in roots for pattern in config.exclude)
     files = discover(paths, exclude).files
     if isinstance(settings, PerFile):

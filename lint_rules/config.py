@@ -148,7 +148,7 @@ def _config_of(pyproject: Path, table: Mapping[str, Any] | None) -> Config:
     """Path-like exclude patterns are relative to the file that wrote them down."""
     from lint_rules.files import normalize_patterns  # files imports nothing of ours
 
-    config = config_from_table(table or {}, f"[tool.{TABLE}] of {pyproject}")
+    config = config_from_table(table or {}, f"{pyproject} [tool.{TABLE}]")
     return replace(config, exclude=normalize_patterns(config.exclude, pyproject.parent))
 
 
@@ -180,14 +180,22 @@ def find_pyproject(start: Path) -> Path | None:
 
 def config_for(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None,
                ) -> Config:
-    """The configuration for the file at `path`: its nearest pyproject.toml with a
-    `[tool.durable-writes]` table (looked up once per directory), then `overrides` (Config
-    field names, as the command line or flake8 give them) on top. `path` need not exist
-    (an unsaved buffer, stdin with a display name). Raises ConfigError."""
-    directory = Path(os.path.abspath(path)).parent
+    """The configuration for the file at `path` (for a directory: for the files in it): the
+    nearest pyproject.toml with a `[tool.durable-writes]` table, looked up once per
+    directory, then `overrides` (Config field names, as the command line or flake8 give
+    them) on top. `path` need not exist (an unsaved buffer, stdin with a display name).
+    Raises ConfigError. A long-running face calls `clear_cache` when files change."""
+    absolute = Path(os.path.abspath(path))
+    directory = absolute if absolute.is_dir() else absolute.parent
     pyproject = _settings_in(directory)
     config = Config() if pyproject is None else _cached_config(pyproject)
     return with_overrides(config, overrides)
+
+
+def clear_cache() -> None:
+    """Forget what was read: the next lookup reads the pyproject.toml files again."""
+    for cached in (_table_of, _cached_config, _settings_in):
+        cached.cache_clear()
 
 
 def with_overrides(config: Config, overrides: Mapping[str, Any] | None) -> Config:

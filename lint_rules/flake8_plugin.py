@@ -36,6 +36,10 @@ class DurableWritesChecker:
         self.lines = lines
         # flake8 passes the path (or --stdin-display-name): it says where the project is.
         self.filename = filename
+        # Here, not in run(): flake8 turns an exception raised while it creates the plugin
+        # into its one-line "failed during execution" error; one from run() would be a
+        # traceback. flake8 says "stdin" for standard input: the current directory's then.
+        self.config = config_for(filename or "stdin", self.overrides)
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
@@ -78,9 +82,7 @@ class DurableWritesChecker:
         source = "".join(self.lines)
         if not may_have_findings(source.encode("utf-8", "surrogatepass")):
             return
-        # flake8 says "stdin" (or the --stdin-display-name) for standard input: the
-        # configuration is then the current directory's, as for a file there.
-        config = config_for(self.filename or "stdin", self.overrides)
+        config = self.config
         exemption = file_exemption(source)
         findings, _ = analyze(self.tree, config, source)
         for finding in findings:

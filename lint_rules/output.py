@@ -164,9 +164,11 @@ def fix_lines(f: Finding, changes: "list[Replacement]") -> Iterator[str]:
             yield f"    insert at line {change.start_line}:"
         else:
             last = change.end_line - (change.end_col == 1)
-            yield f"    replace lines {change.start_line}-{last}:"
+            lines = f"line {last}" if last == change.start_line else \
+                f"lines {change.start_line}-{last}"
+            yield f"    replace {lines} with:"
         for line in change.text.splitlines():
-            yield f"    + {line}"
+            yield f"    + {line}".rstrip()
 
 
 def error_lines(reports: Sequence[FileReport]) -> Iterator[str]:

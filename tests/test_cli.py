@@ -495,5 +495,5 @@ def test_a_misspelt_configuration_key_is_a_usage_error(project, capsys):
     write(project, "a.py", FINDING)
     code, _, err = run(capsys, "check", "a.py")
     assert code == 2
-    assert "unknown key(s) in [tool.durable-writes] of " in err
-    assert "pyproject.toml: durable-file-sync-helper; known: " in err
+    assert "unknown key(s) in " in err
+    assert "pyproject.toml [tool.durable-writes]: durable-file-sync-helper; known: " in err
