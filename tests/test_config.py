@@ -151,8 +151,8 @@ def test_selectors_are_prefixes_of_known_codes(tmp_path, monkeypatch, capsys, co
     assert check(capsys, "--select", codes, ".")[0] in (0, 1)
 
 
-def test_a_broken_configuration_deep_in_the_tree_stops_the_run(tmp_path, monkeypatch,
-                                                                capsys) -> None:
+def test_a_broken_configuration_deep_in_the_tree_stops_the_run(
+        tmp_path, monkeypatch, capsys) -> None:
     write(tmp_path, "ok/a.py", WRITER)
     write(tmp_path, "bad/pyproject.toml", "[tool.durable-writes]\nselct = []\n")
     write(tmp_path, "bad/b.py", WRITER)

@@ -172,7 +172,8 @@ def test_exit_zero_and_quiet(here) -> None:
     ({"w.py": WRITER, "t.py": TEMP_WRITER, "u.py": TEMP_WRITER},
      "Found 6 findings (4 fixable with durable-writes fix; 2 hidden fixes can be enabled "
      "with the `--unsafe-fixes` option)."),
-    ({"b.py": "import os\nopen('a', 'w')\nos.replace(\n"}, "No findings. 1 file could not be checked."),
+    ({"b.py": "import os\nopen('a', 'w')\nos.replace(\n"},
+     "No findings. 1 file could not be checked."),
 ])
 def test_the_summary_line(here, capsys, files, summary) -> None:
     for name, text in files.items():
