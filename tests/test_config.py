@@ -194,3 +194,14 @@ def test_config_for_raises_a_config_error(tmp_path: Path) -> None:
     config.clear_cache()
     with pytest.raises(ConfigError, match="did you mean"):
         config_for(tmp_path / "a.py")
+
+
+def test_worker_processes_find_each_files_configuration(monorepo: Path, capsys) -> None:
+    from lint_rules.runner import POOL_THRESHOLD
+
+    for i in range(POOL_THRESHOLD):
+        write(monorepo, f"sub/many/m{i:02}.py", WRITER)
+    code, out, _ = check(capsys, "-j", "2", str(monorepo))
+    assert code == 1
+    codes = [line.split()[1] for line in out if "/sub/many/" in line]
+    assert codes == ["DUR102"] * POOL_THRESHOLD  # the subproject ignores DUR101

@@ -259,10 +259,12 @@ def apply(text: str, replacements: list[dict]) -> str:
 
 
 @pytest.mark.parametrize("code", ["DUR101", "DUR102"])
-def test_sarif_fixes_are_the_edits_fix_makes(here, capsys, code) -> None:
+def test_sarif_fixes_are_the_edits_fix_makes(here, capsys, sarif_validator, code) -> None:
     target = put(here, "w.py", WRITER)
     _, out, _ = run(capsys, "check", "--format", "sarif", "--select", code, ".")
-    [result] = json.loads(out)["runs"][0]["results"]
+    log = json.loads(out)
+    assert list(sarif_validator.iter_errors(log)) == []
+    [result] = log["runs"][0]["results"]
     [fix] = result["fixes"]
     [change] = fix["artifactChanges"]
     assert change["artifactLocation"] == {"uri": "w.py", "uriBaseId": "%SRCROOT%"}

