@@ -12,17 +12,7 @@ from lint_rules import cli, config
 from lint_rules.config import Config, ConfigError, config_for
 
 # The real engine reports DUR101 at the open (7:10) and DUR102 at the rename (9:5).
-WRITER = """\
-import json
-import os
-
-
-def save(path, state):
-    tmp = path + ".tmp"
-    with open(tmp, "w") as fh:
-        json.dump(state, fh)
-    os.replace(tmp, path)
-"""
+WRITER = (Path(__file__).parent / "fix" / "cases" / "with_block.before.py").read_text()
 
 
 def write(root: Path, relative: str, text: str) -> Path:

@@ -15,19 +15,8 @@ from lint_rules import cli
 from lint_rules.engine.catalog import RULES
 
 # DUR101 at 7:10 (the open, ending at 7:24) and DUR102 at 9:5 (the rename, ending at 9:26).
-WRITER = """\
-import json
-import os
-
-
-def save(path, state):
-    tmp = path + ".tmp"
-    with open(tmp, "w") as fh:
-        json.dump(state, fh)
-    os.replace(tmp, path)
-"""
-FIXED = (Path(__file__).parent / "fix" / "cases" / "with_block.after.py").read_text().replace(
-    "save_state", "save")
+WRITER = (Path(__file__).parent / "fix" / "cases" / "with_block.before.py").read_text()
+FIXED = (Path(__file__).parent / "fix" / "cases" / "with_block.after.py").read_text()
 # DUR105 with an unsafe fix, and a DUR102 with a safe one.
 TEMP_WRITER = """\
 import os
