@@ -5,7 +5,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -251,7 +251,7 @@ def run_check(args: argparse.Namespace) -> int:
         reports = [report]
     else:
         reports = check_paths(_files(args, settings), settings, args.jobs)
-    unsafe = _unsafe_enabled(user, reports)
+    unsafe = _unsafe_enabled(user)
     if args.statistics:
         _print_statistics(reports, args.format, unsafe)
     else:
@@ -274,15 +274,14 @@ def _with_unsafe(settings: Config | PerFile) -> Config | PerFile:
     return replace(settings, unsafe_fixes=True)
 
 
-def _unsafe_enabled(user: Config | PerFile, reports: Sequence[FileReport]) -> bool:
-    """Whether `fix` run the same way would apply the unsafe fixes: --unsafe-fixes, or
-    `unsafe-fixes = true` in every configuration involved."""
-    if isinstance(user, Config):
-        return user.unsafe_fixes
-    return bool(reports) and all(user.for_path(r.path).unsafe_fixes for r in reports)
+def _unsafe_enabled(user: Config | PerFile) -> Callable[[str], bool]:
+    """Whether `fix`, run the same way, would apply the unsafe fixes in a file:
+    --unsafe-fixes, or `unsafe-fixes = true` in that file's configuration."""
+    return lambda path: resolve(user, path).unsafe_fixes
 
 
-def _print_statistics(reports: Sequence[FileReport], fmt: str, unsafe: bool) -> None:
+def _print_statistics(reports: Sequence[FileReport], fmt: str,
+                      unsafe: Callable[[str], bool]) -> None:
     rows = statistics(reports, unsafe)
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")

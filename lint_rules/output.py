@@ -11,7 +11,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,13 +70,17 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
-def summary(reports: Sequence[FileReport], unsafe_enabled: bool) -> str:
+# Whether unsafe fixes are enabled for the file at a path (per file, as its configuration is).
+UnsafeEnabled = Callable[[str], bool]
+
+
+def summary(reports: Sequence[FileReport], unsafe: UnsafeEnabled) -> str:
     """The closing line on stderr, as ruff words it: how many findings, how many `fix`
     repairs, and how many unsafe fixes `--unsafe-fixes` would add."""
-    findings = [f for r in reports for f in r.findings]
+    findings = _with_fix_kind(reports, unsafe)
     errors = len(failed(reports))
-    fixable = sum(1 for f in findings if _fixable(f, unsafe_enabled))
-    hidden = sum(1 for f in findings if _hidden(f, unsafe_enabled))
+    fixable = sum(1 for _, kind in findings if kind == "fixable")
+    hidden = sum(1 for _, kind in findings if kind == "hidden")
     if findings:
         notes = []
         if fixable:
@@ -95,21 +99,32 @@ def summary(reports: Sequence[FileReport], unsafe_enabled: bool) -> str:
     return line
 
 
-def _fixable(f: Finding, unsafe_enabled: bool) -> bool:
-    return f.fix is not None and (f.fix.applicability == "safe" or unsafe_enabled)
+def _with_fix_kind(reports: Sequence[FileReport], unsafe: UnsafeEnabled,
+                   ) -> list[tuple[Finding, str]]:
+    """Each finding with what `fix` does for it: "fixable", "hidden" (an unsafe fix not
+    enabled for its file) or "none"."""
+    kinds = []
+    for report in reports:
+        enabled = None  # asked only where an unsafe fix needs the answer
+        for f in report.findings:
+            if f.fix is None:
+                kind = "none"
+            elif f.fix.applicability == "safe":
+                kind = "fixable"
+            else:
+                enabled = unsafe(report.path) if enabled is None else enabled
+                kind = "fixable" if enabled else "hidden"
+            kinds.append((f, kind))
+    return kinds
 
 
-def _hidden(f: Finding, unsafe_enabled: bool) -> bool:
-    return f.fix is not None and f.fix.applicability == "unsafe" and not unsafe_enabled
-
-
-def statistics(reports: Sequence[FileReport], unsafe_enabled: bool,
+def statistics(reports: Sequence[FileReport], unsafe: UnsafeEnabled,
                ) -> list[dict[str, object]]:
     """Findings counted by code, most frequent first."""
-    findings = [f for r in reports for f in r.findings]
-    counts = Counter(f.code for f in findings)
-    fixable = Counter(f.code for f in findings if _fixable(f, unsafe_enabled))
-    hidden = Counter(f.code for f in findings if _hidden(f, unsafe_enabled))
+    findings = _with_fix_kind(reports, unsafe)
+    counts = Counter(f.code for f, _ in findings)
+    fixable = Counter(f.code for f, kind in findings if kind == "fixable")
+    hidden = Counter(f.code for f, kind in findings if kind == "hidden")
     return [
         {"code": code, "name": RULES[code].name if code in RULES else "", "count": count,
          "fixable": fixable[code], "hidden_fixes": hidden[code]}

@@ -352,3 +352,12 @@ def test_explain_dur105_says_why_its_fix_is_unsafe(capsys) -> None:
     safety = out.split("## Fix safety")[1]
     assert safety.lstrip().startswith("Unsafe")
     assert "--unsafe-fixes" in safety and "read-only" in safety and "network" in safety
+
+
+def test_hidden_fixes_are_counted_per_files_configuration(here, capsys) -> None:
+    put(here, "bold/pyproject.toml", "[tool.durable-writes]\nunsafe-fixes = true\n")
+    put(here, "bold/t.py", TEMP_WRITER)
+    put(here, "careful/t.py", TEMP_WRITER)
+    _, _, err = run(capsys, "check", ".")
+    assert err == ("Found 4 findings (3 fixable with durable-writes fix; 1 hidden fix can be "
+                   "enabled with the `--unsafe-fixes` option).\n")
