@@ -81,7 +81,8 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--unsafe-fixes", action="store_true", default=None,
-        help="include fixes that may change what the program does (see explain)",
+        help="fix (or, for check, count as fixable) what only an unsafe fix repairs: fixes "
+        "that may change what the program does (see a rule's Fix safety in explain)",
     )
     parser.add_argument(
         "--jobs",

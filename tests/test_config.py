@@ -195,3 +195,25 @@ def test_worker_processes_find_each_files_configuration(monorepo: Path, capsys) 
     assert code == 1
     codes = [line.split()[1] for line in out if "/sub/many/" in line]
     assert codes == ["DUR102"] * POOL_THRESHOLD  # the subproject ignores DUR101
+
+
+def test_the_codemod_reads_each_files_configuration(tmp_path: Path) -> None:
+    from libcst.codemod import CodemodContext, TransformSkip, TransformSuccess, transform_module
+
+    from lint_rules.codemods.durable_writes import DurableWritesCommand
+
+    write(tmp_path, "a/pyproject.toml", '[tool.durable-writes]\nignore = ["DUR102"]\n')
+    write(tmp_path, "b/pyproject.toml", '[tool.durable-writes]\nselct = 1\n')
+    config.clear_cache()
+    fixed = {}
+    for project in ("a", "c"):
+        context = CodemodContext(filename=str(tmp_path / project / "w.py"))
+        result = transform_module(DurableWritesCommand(context), WRITER)
+        assert isinstance(result, TransformSuccess)
+        fixed[project] = result.code
+    assert "os.fsync(fh.fileno())" in fixed["a"] and "_fsync_parent_dir" not in fixed["a"]
+    assert "_fsync_parent_dir(path)" in fixed["c"]
+    broken = CodemodContext(filename=str(tmp_path / "b" / "w.py"))
+    skipped = transform_module(DurableWritesCommand(broken), WRITER)
+    assert isinstance(skipped, TransformSkip)
+    assert "unusable configuration: " in skipped.skip_description
