@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -11,13 +12,12 @@ from pathlib import Path
 
 from lint_rules import __version__
 from lint_rules.config import (
-    Config, ConfigError, PerFile, check_selectors, clear_cache, load_config, resolve,
-    split_names,
-    with_overrides,
+    Config, ConfigError, PerFile, check_selectors, clear_cache, find_pyproject, load_config,
+    resolve, split_names, with_overrides,
 )
 from lint_rules.engine.catalog import RULES, Rule
 from lint_rules.engine.findings import FileReport
-from lint_rules.files import discover, normalize_patterns
+from lint_rules.files import Excluder, discover, normalize_patterns
 from lint_rules.output import FORMATS, Fixes, fix_key, render, statistics, statistics_lines, summary
 
 PROG = "durable-writes"
@@ -215,9 +215,32 @@ def _files(args: argparse.Namespace, settings: Config | PerFile) -> list[str]:
     exclude += tuple(pattern for config in roots for pattern in config.exclude)
     files = discover(paths, exclude).files
     if isinstance(settings, PerFile):
-        for path in files:
-            settings.for_path(path)
+        named = {os.path.normpath(path) for path in paths}
+        files = [path for path in files
+                 if path in named or not _excluded_by_own(path, settings.for_path(path), roots)]
     return files
+
+
+def _excluded_by_own(path: str, config: Config, roots: list[Config]) -> bool:
+    """A nested project's excludes (its pyproject.toml below a named directory) apply to its
+    own files, as ruff has it: matched against the file and the directories above it, up to
+    the directory of the pyproject.toml that says so."""
+    if not config.exclude or config in roots:
+        return False  # the walk applied these already
+    excluded = _excluder(config.exclude)
+    absolute = os.path.abspath(path)
+    top = find_pyproject(os.path.dirname(absolute))
+    stop = str(top.parent) if top else os.path.dirname(absolute)
+    while absolute != stop and len(absolute) > len(stop):
+        if excluded(os.path.basename(absolute), absolute):
+            return True
+        absolute = os.path.dirname(absolute)
+    return False
+
+
+@functools.cache
+def _excluder(patterns: tuple[str, ...]) -> Excluder:
+    return Excluder(patterns)
 
 
 def _require_existing(paths: Sequence[str]) -> None:

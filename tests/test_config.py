@@ -217,3 +217,18 @@ def test_the_codemod_reads_each_files_configuration(tmp_path: Path) -> None:
     skipped = transform_module(DurableWritesCommand(broken), WRITER)
     assert isinstance(skipped, TransformSkip)
     assert "unusable configuration: " in skipped.skip_description
+
+
+def test_a_nested_projects_excludes_apply_to_its_files(monorepo: Path, capsys) -> None:
+    # Names of directories above the subproject (its own, the monorepo's) match nothing.
+    write(monorepo, "sub/pyproject.toml", '[tool.durable-writes]\nignore = ["DUR101"]\n'
+          f'exclude = ["generated", "*_pb2.py", "sub", "{monorepo.name}"]\n')
+    for name in ("sub/generated/g.py", "sub/pkg/api_pb2.py", "api_pb2.py"):
+        write(monorepo, name, WRITER)
+    _, out, _ = check(capsys, str(monorepo))
+    paths = sorted({line.split(":")[0] for line in out})
+    assert paths == [str(monorepo / name) for name in (
+        "api_pb2.py", "plain/mod.py", "sub/pkg/deep.py", "top.py")]
+    # Named explicitly, a file is checked all the same.
+    _, out, _ = check(capsys, str(monorepo / "sub" / "pkg" / "api_pb2.py"))
+    assert len(out) == 1
