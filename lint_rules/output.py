@@ -4,6 +4,9 @@ Every format shows 1-based columns (the engine's are 0-based, as `ast` gives the
 findings sorted by path, line and column.  Files that could not be checked (unreadable, not
 decodable, not parsable) are part of every format: on stderr for text, as entries with code
 "error" in JSON, as tool execution notifications in SARIF, as `::error` in GitHub's.
+Findings carry their full range (end line and column) where the engine knows it, and the
+replacements `fix` would make where the caller computed them (`--show-fixes`, JSON, SARIF).
+The summary line and the statistics are worded as ruff's.
 """
 from __future__ import annotations
 
