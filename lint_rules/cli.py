@@ -17,7 +17,7 @@ from lint_rules.config import (
 )
 from lint_rules.engine.catalog import RULES, Rule
 from lint_rules.engine.findings import FileReport
-from lint_rules.files import Excluder, discover, normalize_patterns
+from lint_rules.files import DEFAULT_EXCLUDE, Excluder, discover, normalize_patterns
 from lint_rules.output import FORMATS, Fixes, fix_key, render, statistics, statistics_lines, summary
 
 PROG = "durable-writes"
@@ -90,6 +90,11 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
         type=_positive_int,
         metavar="N",
         help="worker processes (default: all cores)",
+    )
+    parser.add_argument(
+        "--force-exclude", action="store_true",
+        help="apply the excludes to files named explicitly too (for pre-commit, which names "
+        "every file it checks)",
     )
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="print findings (or fixed output) only, no summary")
@@ -214,28 +219,31 @@ def _files(args: argparse.Namespace, settings: Config | PerFile) -> list[str]:
         settings.for_path(path) for path in paths]
     exclude += tuple(pattern for config in roots for pattern in config.exclude)
     files = discover(paths, exclude).files
-    if isinstance(settings, PerFile):
-        named = {os.path.normpath(path) for path in paths}
-        files = [path for path in files
-                 if path in named or not _excluded_by_own(path, settings.for_path(path), roots)]
-    return files
+    named = set() if args.force_exclude else {os.path.normpath(path) for path in paths}
+    return [path for path in files if path in named or not _excluded(
+        path, resolve(settings, path), roots, exclude if args.force_exclude else ())]
 
 
-def _excluded_by_own(path: str, config: Config, roots: list[Config]) -> bool:
-    """A nested project's excludes (its pyproject.toml below a named directory) apply to its
-    own files, as ruff has it: matched against the file and the directories above it, up to
-    the directory of the pyproject.toml that says so."""
-    if not config.exclude or config in roots:
-        return False  # the walk applied these already
-    excluded = _excluder(config.exclude)
+def _excluded(path: str, config: Config, roots: list[Config], forced: tuple[str, ...],
+              ) -> bool:
+    """Excluded by what the walk could not apply: a nested project's own excludes (its
+    pyproject.toml below a named directory, as ruff has it), and with --force-exclude every
+    exclude, for files named explicitly too (pre-commit names every file it checks).
+    Matched against the file and the directories above it, up to the directory of the
+    pyproject.toml that says so (the current directory where there is none)."""
+    patterns = forced + (() if config in roots else config.exclude)
+    if not patterns:
+        return False
+    excluded = _excluder((*DEFAULT_EXCLUDE, *patterns) if forced else patterns)
     absolute = os.path.abspath(path)
     top = find_pyproject(os.path.dirname(absolute))
-    stop = str(top.parent) if top else os.path.dirname(absolute)
-    while absolute != stop and len(absolute) > len(stop):
+    below = os.path.join(str(top.parent) if top else os.getcwd(), "")
+    while True:
         if excluded(os.path.basename(absolute), absolute):
             return True
         absolute = os.path.dirname(absolute)
-    return False
+        if not absolute.startswith(below):
+            return False
 
 
 @functools.cache

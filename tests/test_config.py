@@ -232,3 +232,18 @@ def test_a_nested_projects_excludes_apply_to_its_files(monorepo: Path, capsys) -
     # Named explicitly, a file is checked all the same.
     _, out, _ = check(capsys, str(monorepo / "sub" / "pkg" / "api_pb2.py"))
     assert len(out) == 1
+
+
+def test_force_exclude_applies_excludes_to_named_files(monorepo: Path, capsys) -> None:
+    write(monorepo, "pyproject.toml", '[tool.durable-writes]\nexclude = ["vendor"]\n')
+    write(monorepo, "sub/pyproject.toml", '[tool.durable-writes]\nexclude = ["*_pb2.py"]\n')
+    named = [write(monorepo, name, WRITER) for name in (
+        "vendor/lib/v.py", "sub/api_pb2.py", "sub/keep.py", "build/gen.py")]
+    _, out, _ = check(capsys, *map(str, named))
+    assert len({line.split(":")[0] for line in out}) == 4  # named: checked
+    _, out, _ = check(capsys, "--force-exclude", *map(str, named))
+    # The root's exclude, the subproject's, and the built-in ones (build/) all hold.
+    assert {line.split(":")[0] for line in out} == {str(monorepo / "sub" / "keep.py")}
+    assert cli.main(["fix", "-q", "--force-exclude", *map(str, named)]) == 0
+    assert (monorepo / "vendor" / "lib" / "v.py").read_text() == WRITER
+    assert (monorepo / "sub" / "keep.py").read_text() != WRITER

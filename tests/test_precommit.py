@@ -87,3 +87,15 @@ def test_the_fix_hook_rewrites_the_file(project, hook_repo) -> None:
     assert (project / "notes.txt").read_text() == BAD
     again = pre_commit(project, hook_repo, "durable-writes-fix", "store.py")
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_the_hooks_keep_the_projects_excludes(project, hook_repo) -> None:
+    (project / "pyproject.toml").write_text('[tool.durable-writes]\nexclude = ["vendor"]\n')
+    (project / "vendor").mkdir()
+    (project / "vendor" / "lib.py").write_text(BAD)
+    (project / "store.py").write_text(FIXED)
+    # pre-commit names each file; the hooks still leave out what the project excludes.
+    for hook in ("durable-writes", "durable-writes-fix"):
+        result = pre_commit(project, hook_repo, hook, "vendor/lib.py", "store.py")
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "vendor" / "lib.py").read_text() == BAD
