@@ -220,21 +220,22 @@ def _files(args: argparse.Namespace, settings: Config | PerFile) -> list[str]:
     exclude += tuple(pattern for config in roots for pattern in config.exclude)
     files = discover(paths, exclude).files
     named = set() if args.force_exclude else {os.path.normpath(path) for path in paths}
-    return [path for path in files if path in named or not _excluded(
-        path, resolve(settings, path), roots, exclude if args.force_exclude else ())]
+    forced = exclude if args.force_exclude else None
+    return [path for path in files if path in named
+            or not _excluded(path, resolve(settings, path), roots, forced)]
 
 
-def _excluded(path: str, config: Config, roots: list[Config], forced: tuple[str, ...],
-              ) -> bool:
+def _excluded(path: str, config: Config, roots: list[Config],
+              forced: tuple[str, ...] | None) -> bool:
     """Excluded by what the walk could not apply: a nested project's own excludes (its
     pyproject.toml below a named directory, as ruff has it), and with --force-exclude every
     exclude, for files named explicitly too (pre-commit names every file it checks).
     Matched against the file and the directories above it, up to the directory of the
     pyproject.toml that says so (the current directory where there is none)."""
-    patterns = forced + (() if config in roots else config.exclude)
-    if not patterns:
+    patterns = (forced or ()) + (() if config in roots else config.exclude)
+    if forced is None and not patterns:
         return False
-    excluded = _excluder((*DEFAULT_EXCLUDE, *patterns) if forced else patterns)
+    excluded = _excluder(patterns if forced is None else (*DEFAULT_EXCLUDE, *patterns))
     absolute = os.path.abspath(path)
     top = find_pyproject(os.path.dirname(absolute))
     below = os.path.join(str(top.parent) if top else os.getcwd(), "")

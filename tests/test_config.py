@@ -247,3 +247,11 @@ def test_force_exclude_applies_excludes_to_named_files(monorepo: Path, capsys) -
     assert cli.main(["fix", "-q", "--force-exclude", *map(str, named)]) == 0
     assert (monorepo / "vendor" / "lib" / "v.py").read_text() == WRITER
     assert (monorepo / "sub" / "keep.py").read_text() != WRITER
+
+
+def test_force_exclude_keeps_the_built_in_excludes_without_any_configured(tmp_path, capsys,
+                                                                          monkeypatch) -> None:
+    named = [write(tmp_path, name, WRITER) for name in ("build/gen.py", ".venv/x.py", "a.py")]
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = check(capsys, "--force-exclude", *map(str, named))
+    assert {line.split(":")[0] for line in out} == {str(tmp_path / "a.py")}
