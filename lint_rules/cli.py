@@ -2,18 +2,23 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import json
 import os
 import sys
-import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from lint_rules import __version__
-from lint_rules.config import Config, find_pyproject, load_config, split_names
-from lint_rules.files import discover, normalize_patterns
-from lint_rules.output import FORMATS, render
-from lint_rules.engine.catalog import RULES
+from lint_rules.config import (
+    Config, ConfigError, PerFile, check_selectors, clear_cache, find_pyproject, load_config,
+    resolve, split_names, with_overrides,
+)
+from lint_rules.engine.catalog import RULES, Rule
+from lint_rules.engine.findings import FileReport
+from lint_rules.files import DEFAULT_EXCLUDE, Excluder, discover, normalize_patterns
+from lint_rules.output import FORMATS, Fixes, fix_key, render, statistics, statistics_lines, summary
 
 PROG = "durable-writes"
 
@@ -23,16 +28,19 @@ EXIT_USAGE = 2
 
 CHECK_EPILOG = """\
 exit status:
-  0  no findings and every file was checked
+  0  no findings and every file was checked (or --exit-zero)
   1  findings, or a file could not be read, decoded or parsed (reported as
      "path:line:col: error: ..." on stderr, or as an error entry in json, sarif and github)
-  2  usage error: bad option, a path that does not exist, an unreadable configuration
+  2  usage error: bad option, a path that does not exist, an unusable configuration
 
-configuration: [tool.durable-writes] in the nearest pyproject.toml (searched from the current
-directory upward) or in the file given with --config. Keys: durable-file-sync-helpers,
-durable-dir-sync-helpers, select, ignore, exclude. --select and --ignore replace the
-configured ones; --exclude adds to the configured ones.
+configuration: [tool.durable-writes] in the nearest pyproject.toml above each checked file
+(one without that table is passed over), or the one file given with --config. Keys:
+durable-file-sync-helpers, durable-dir-sync-helpers, durable-rename-helpers,
+durable-open-helpers, select, ignore, exclude, max-file-size, unsafe-fixes. --select and
+--ignore replace the configured ones; --exclude adds to the configured ones.
 """
+
+STDIN = "-"
 
 
 class UsageError(Exception):
@@ -51,7 +59,12 @@ def _positive_int(text: str) -> int:
 
 def _add_file_options(parser: argparse.ArgumentParser) -> None:
     """Options that `check` and `fix` share: what to look at and which rules apply."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files and directories")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files and directories (default: .); - reads standard input")
+    parser.add_argument(
+        "--stdin-filename", metavar="NAME",
+        help="the name to show for standard input, and where its configuration is found",
+    )
     parser.add_argument(
         "--select", metavar="CODES", help="comma-separated code prefixes to report (e.g. DUR10)"
     )
@@ -63,7 +76,13 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
         "names and paths, in addition to .git, venv, build, __pycache__ and the like",
     )
     parser.add_argument(
-        "--config", metavar="FILE", help="pyproject.toml to read instead of the nearest one"
+        "--config", metavar="FILE",
+        help="pyproject.toml to read for every file instead of the nearest one",
+    )
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", default=None,
+        help="fix (or, for check, count as fixable) what only an unsafe fix repairs: fixes "
+        "that may change what the program does (see a rule's Fix safety in explain)",
     )
     parser.add_argument(
         "--jobs",
@@ -72,6 +91,13 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="worker processes (default: all cores)",
     )
+    parser.add_argument(
+        "--force-exclude", action="store_true",
+        help="apply the excludes to files named explicitly too (for pre-commit, which names "
+        "every file it checks)",
+    )
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="print findings (or fixed output) only, no summary")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,13 +117,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_file_options(check)
     check.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when there are findings")
+    check.add_argument("--statistics", action="store_true",
+                       help="count findings by code instead of listing them (text, json)")
+    check.add_argument("--show-fixes", action="store_true",
+                       help="list under each finding what `fix` would change for it")
     check.set_defaults(handler=run_check)
 
     fix = commands.add_parser(
-        "fix", help="apply the safe fixes", description="Apply the safe fixes in place."
+        "fix", help="apply the safe fixes",
+        description="Apply the safe fixes in place (and the unsafe ones with --unsafe-fixes). "
+        "With -, print the fixed source of standard input.",
     )
     _add_file_options(fix)
-    fix.add_argument("--diff", action="store_true", help="print a diff instead of writing files")
+    fix.add_argument("--diff", action="store_true",
+                     help="print a diff instead of writing files; exit 1 if there is one")
     fix.add_argument(
         "--check", action="store_true", help="write nothing, exit 1 if a file would change"
     )
@@ -106,9 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser(
         "explain",
         help="show a rule's documentation",
-        description="Show a rule's documentation; without a code, list the rules.",
+        description="Show a rule's documentation; without a rule, list the rules.",
     )
-    explain.add_argument("code", nargs="?", metavar="CODE", help="e.g. DUR101")
+    explain.add_argument("rule", nargs="?", metavar="RULE",
+                         help="a code (DUR101) or a name (rename-without-file-fsync)")
+    explain.add_argument("--all", action="store_true", help="every rule's documentation")
     explain.set_defaults(handler=run_explain)
 
     # Listed for --help only: main() hands `verify` to its own parser, built only when it
@@ -127,9 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_lsp(argv[1:])
     args = build_parser().parse_args(argv)
+    clear_cache()  # main() may run many times in one process (tests, an editor's plugin)
     try:
         return args.handler(args)
-    except UsageError as exc:
+    except (UsageError, ConfigError) as exc:
         for line in str(exc).splitlines():
             print(f"{PROG}: error: {line}", file=sys.stderr)
         return EXIT_USAGE
@@ -139,33 +177,84 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FINDINGS
 
 
-def _codes(text: str | None) -> tuple[str, ...] | None:
-    return None if text is None else tuple(code.upper() for code in split_names(text))
+# -- what to check, and with which configuration ------------------------------------------
+
+def _codes(text: str | None, option: str) -> tuple[str, ...] | None:
+    return None if text is None else check_selectors(split_names(text), option)
 
 
-def resolve_config(args: argparse.Namespace) -> Config:
-    """The configuration file's settings with the command line's on top."""
-    cwd = Path.cwd()
-    if args.config:
-        pyproject: Path | None = Path(args.config)
-        if not pyproject.is_file():
-            raise UsageError(f"configuration file not found: {args.config}")
-    else:
-        pyproject = find_pyproject(cwd)
-    try:
-        config = load_config(pyproject)
-    except (OSError, tomllib.TOMLDecodeError, TypeError, AttributeError, ValueError) as exc:
-        raise UsageError(f"cannot read configuration from {pyproject}: {exc}") from None
-    # Path-like patterns are relative to where they were written down.
-    exclude = normalize_patterns(config.exclude, pyproject.parent if pyproject else cwd)
-    exclude += normalize_patterns(split_names(args.exclude), cwd)
-    select, ignore = _codes(args.select), _codes(args.ignore)
-    return replace(
-        config,
-        select=config.select if select is None else select,
-        ignore=config.ignore if ignore is None else ignore,
-        exclude=exclude,
-    )
+def resolve_settings(args: argparse.Namespace) -> Config | PerFile:
+    """The command line's settings on top of the configuration: one file's for every file
+    with --config, else each file's own (found per file, in the workers too)."""
+    overrides: dict[str, object] = {}
+    select, ignore = _codes(args.select, "--select"), _codes(args.ignore, "--ignore")
+    if select is not None:
+        overrides["select"] = select
+    if ignore is not None:
+        overrides["ignore"] = ignore
+    if args.unsafe_fixes:
+        overrides["unsafe_fixes"] = True
+    if not args.config:
+        return PerFile(overrides)
+    pyproject = Path(args.config)
+    if not pyproject.is_file():
+        raise UsageError(f"configuration file not found: {args.config}")
+    return with_overrides(load_config(pyproject), overrides)
+
+
+def _stdin_name(args: argparse.Namespace) -> str | None:
+    """The name standard input goes by, when it is what is checked; None otherwise."""
+    if STDIN in args.paths:
+        if len(args.paths) > 1:
+            raise UsageError("- (standard input) cannot be combined with other paths")
+        return args.stdin_filename or STDIN
+    if not args.paths and args.stdin_filename:
+        return args.stdin_filename  # as ruff: a name given and no path means stdin
+    return None
+
+
+def _files(args: argparse.Namespace, settings: Config | PerFile) -> list[str]:
+    """Discovered files, each one's configuration read once here so that a broken one is a
+    usage error before any work starts (the workers then find it in their cache)."""
+    paths = args.paths or ["."]
+    _require_existing(paths)
+    exclude = normalize_patterns(split_names(args.exclude), Path.cwd())
+    # Excludes configured for the named paths apply throughout their walk.
+    roots = [settings] if isinstance(settings, Config) else [
+        settings.for_path(path) for path in paths]
+    exclude += tuple(pattern for config in roots for pattern in config.exclude)
+    files = discover(paths, exclude).files
+    named = set() if args.force_exclude else {os.path.normpath(path) for path in paths}
+    forced = exclude if args.force_exclude else None
+    return [path for path in files if path in named
+            or not _excluded(path, resolve(settings, path), roots, forced)]
+
+
+def _excluded(path: str, config: Config, roots: list[Config],
+              forced: tuple[str, ...] | None) -> bool:
+    """Excluded by what the walk could not apply: a nested project's own excludes (its
+    pyproject.toml below a named directory, as ruff has it), and with --force-exclude every
+    exclude, for files named explicitly too (pre-commit names every file it checks).
+    Matched against the file and the directories above it, up to the directory of the
+    pyproject.toml that says so (the current directory where there is none)."""
+    patterns = (forced or ()) + (() if config in roots else config.exclude)
+    if forced is None and not patterns:
+        return False
+    excluded = _excluder(patterns if forced is None else (*DEFAULT_EXCLUDE, *patterns))
+    absolute = os.path.abspath(path)
+    top = find_pyproject(os.path.dirname(absolute))
+    below = os.path.join(str(top.parent) if top else os.getcwd(), "")
+    while True:
+        if excluded(os.path.basename(absolute), absolute):
+            return True
+        absolute = os.path.dirname(absolute)
+        if not absolute.startswith(below):
+            return False
+
+
+@functools.cache
+def _excluder(patterns: tuple[str, ...]) -> Excluder:
+    return Excluder(patterns)
 
 
 def _require_existing(paths: Sequence[str]) -> None:
@@ -174,29 +263,108 @@ def _require_existing(paths: Sequence[str]) -> None:
         raise UsageError("\n".join(f"{path}: no such file or directory" for path in missing))
 
 
+def _check_stdin(name: str, settings: Config | PerFile) -> tuple[FileReport, bytes]:
+    from lint_rules.engine.checker import check_source
+
+    data = sys.stdin.buffer.read()
+    # An unnamed stdin is configured as a file in the current directory would be.
+    return check_source(data, name, resolve(settings, name)), data
+
+
+# -- check ---------------------------------------------------------------------------------
+
 def run_check(args: argparse.Namespace) -> int:
     # Imported here so that `explain` and `--help` do not pay for the process pool machinery.
     from lint_rules.runner import check_paths
 
-    config = resolve_config(args)
-    _require_existing(args.paths)
-    files = discover(args.paths, config.exclude).files
-    reports = check_paths(files, config, args.jobs)
-    rendered = render(reports, args.format)
-    sys.stdout.write(rendered.stdout)
-    sys.stdout.flush()
-    sys.stderr.write(rendered.stderr)
+    if args.statistics and args.format not in ("text", "json"):
+        raise UsageError("--statistics works with --format text or json")
+    user = resolve_settings(args)
+    # Every fix stays visible to the report; the summary tells the unsafe ones apart.
+    settings = _with_unsafe(user)
+    stdin = _stdin_name(args)
+    sources: dict[str, bytes] = {}
+    if stdin is not None:
+        report, sources[stdin] = _check_stdin(stdin, settings)
+        reports = [report]
+    else:
+        reports = check_paths(_files(args, settings), settings, args.jobs)
+    unsafe = _unsafe_enabled(user)
+    if args.statistics:
+        _print_statistics(reports, args.format, unsafe)
+    else:
+        fixes = None
+        if args.show_fixes or args.format in ("json", "sarif"):
+            fixes = _replacements(reports, sources)
+        rendered = render(reports, args.format, fixes)
+        sys.stdout.write(rendered.stdout)
+        sys.stdout.flush()
+        sys.stderr.write(rendered.stderr)
+    if args.format == "text" and not args.quiet and not args.statistics:
+        print(summary(reports, unsafe), file=sys.stderr)
     problems = any(report.findings or report.error for report in reports)
-    return EXIT_FINDINGS if problems else EXIT_CLEAN
+    return EXIT_FINDINGS if problems and not args.exit_zero else EXIT_CLEAN
 
+
+def _with_unsafe(settings: Config | PerFile) -> Config | PerFile:
+    if isinstance(settings, PerFile):
+        return PerFile({**settings.overrides, "unsafe_fixes": True})
+    return replace(settings, unsafe_fixes=True)
+
+
+def _unsafe_enabled(user: Config | PerFile) -> Callable[[str], bool]:
+    """Whether `fix`, run the same way, would apply the unsafe fixes in a file:
+    --unsafe-fixes, or `unsafe-fixes = true` in that file's configuration."""
+    return lambda path: resolve(user, path).unsafe_fixes
+
+
+def _print_statistics(reports: Sequence[FileReport], fmt: str,
+                      unsafe: Callable[[str], bool]) -> None:
+    rows = statistics(reports, unsafe)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+    else:
+        sys.stdout.write("".join(line + "\n" for line in statistics_lines(rows)))
+    sys.stderr.write(render(reports, "text").stderr)  # files that could not be checked
+
+
+def _replacements(reports: Sequence[FileReport], sources: dict[str, bytes]) -> Fixes:
+    """What `fix` would change for each finding with a fix, read from the files again."""
+    from lint_rules.fixer.replacements import replacements
+
+    fixes = {}
+    for report in reports:
+        if not any(f.fix for f in report.findings):
+            continue
+        data = sources.get(report.path)
+        if data is None:
+            try:
+                with open(report.path, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                continue
+        for finding in report.findings:
+            fixes[fix_key(report.path, finding)] = replacements(data, finding, report.support)
+    return fixes
+
+
+# -- fix -----------------------------------------------------------------------------------
 
 def run_fix(args: argparse.Namespace) -> int:
-    config = resolve_config(args)
-    _require_existing(args.paths)
+    settings = resolve_settings(args)
+    stdin = _stdin_name(args)
     # Imported here: LibCST is slow to import, and check never needs it.
+    if stdin is not None:
+        from lint_rules.fixer.command import run_stdin
+
+        data = sys.stdin.buffer.read()
+        return run_stdin(data, stdin, resolve(settings, stdin), diff=args.diff,
+                         check=args.check)
     from lint_rules.fixer.command import run
 
-    return run(list(args.paths), config, diff=args.diff, check=args.check, jobs=args.jobs)
+    files = _files(args, settings)
+    return run(files, settings, diff=args.diff, check=args.check, jobs=args.jobs,
+               quiet=args.quiet)
 
 
 def run_verify(argv: list[str]) -> int:
@@ -207,17 +375,35 @@ def run_verify(argv: list[str]) -> int:
     return command.run(parser.parse_args(argv))
 
 
-def run_explain(args: argparse.Namespace) -> int:
-    if args.code is None:
-        for rule in RULES.values():
-            print(f"{rule.code}  {rule.name:<36} fix: {rule.fix:<5} {rule.summary}")
-        return EXIT_CLEAN
-    rule = RULES.get(args.code.upper())
+def _rule(key: str) -> Rule:
+    by_name = {rule.name: rule for rule in RULES.values()}
+    rule = RULES.get(key.upper()) or by_name.get(key.lower())
     if rule is None:
-        raise UsageError(f"unknown rule {args.code!r}; known rules: {', '.join(RULES)}")
+        known = ", ".join(f"{r.code} ({r.name})" for r in RULES.values())
+        raise UsageError(f"unknown rule {key!r}; known rules: {known}")
+    return rule
+
+
+def _print_rule(rule: Rule) -> None:
     print(f"{rule.code} ({rule.name}): {rule.summary}")
     print()
     print(rule.docs, end="" if rule.docs.endswith("\n") else "\n")
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    if args.all:
+        if args.rule:
+            raise UsageError("explain takes a rule or --all, not both")
+        for index, rule in enumerate(RULES.values()):
+            if index:
+                print()
+            _print_rule(rule)
+        return EXIT_CLEAN
+    if args.rule is None:
+        for rule in RULES.values():
+            print(f"{rule.code}  {rule.name:<36} fix: {rule.fix:<6} {rule.summary}")
+        return EXIT_CLEAN
+    _print_rule(_rule(args.rule))
     return EXIT_CLEAN
 
 

@@ -19,7 +19,8 @@ def render_rules() -> str:
         lines.append(f"| {rule.code} | `{rule.name}` | {rule.summary} | {rule.fix} |")
     for rule in RULES.values():
         # The anchor each rule's `url` points at (GitHub strips ids from <details> itself).
-        lines += ["", f'<a id="{rule.code.lower()}"></a>', "<details>", f"<summary>{rule.code}: {rule.summary}</summary>", ""]
+        lines += ["", f'<a id="{rule.code.lower()}"></a>', "<details>",
+                  f"<summary>{rule.code}: {rule.summary}</summary>", ""]
         lines.append(rule.docs.replace("## ", "#### ").rstrip())
         lines += ["", "</details>"]
     return "\n".join(lines)

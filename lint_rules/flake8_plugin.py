@@ -1,4 +1,10 @@
-"""flake8 adapter: flake8 hands us the tree, the engine does the rest."""
+"""flake8 adapter: flake8 hands us the tree, the engine does the rest.
+
+The configuration is the command's: `[tool.durable-writes]` of the pyproject.toml nearest to
+each checked file, with the `--durable-*` options (command line or `[flake8]`) on top. A
+configuration that cannot be used stops the run with flake8's "failed during execution"
+message, which names the file and the mistake.
+"""
 from __future__ import annotations
 
 import ast
@@ -7,20 +13,33 @@ from typing import Any
 
 from lint_rules import __version__
 from lint_rules.engine.rules import analyze
-from lint_rules.engine.checker import may_have_findings
-from lint_rules.config import Config, split_names
+from lint_rules.engine.checker import exempt, file_exemption, may_have_findings
+from lint_rules.config import config_for, split_names
+
+# flake8 option (its attribute) -> configuration field it overrides.
+_OPTIONS = {
+    "durable_file_sync_helpers": "file_sync_helpers",
+    "durable_dir_sync_helpers": "dir_sync_helpers",
+    "durable_rename_helpers": "rename_helpers",
+    "durable_open_helpers": "open_helpers",
+}
 
 
 class DurableWritesChecker:
     name = "flake8-durable-writes"
     version = __version__
-    config = Config()
+    # Only the options given: the others leave the pyproject's settings alone.
+    overrides: dict[str, tuple[str, ...]] = {}
 
     def __init__(self, tree: ast.AST, lines: list[str], filename: str = "") -> None:
         self.tree = tree
         self.lines = lines
         # flake8 passes the path (or --stdin-display-name): it says where the project is.
         self.filename = filename
+        # Here, not in run(): flake8 turns an exception raised while it creates the plugin
+        # into its one-line "failed during execution" error; one from run() would be a
+        # traceback. flake8 says "stdin" for standard input: the current directory's then.
+        self.config = config_for(filename or "stdin", self.overrides)
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
@@ -52,18 +71,20 @@ class DurableWritesChecker:
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
-        cls.config = Config(
-            file_sync_helpers=split_names(options.durable_file_sync_helpers),
-            dir_sync_helpers=split_names(options.durable_dir_sync_helpers),
-            rename_helpers=split_names(options.durable_rename_helpers),
-            open_helpers=split_names(options.durable_open_helpers),
-        )
+        cls.overrides = {
+            field: split_names(getattr(options, option))
+            for option, field in _OPTIONS.items() if getattr(options, option)
+        }
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        # noqa, select and ignore are flake8's own business here.
+        # Line noqa and flake8's --select/--ignore are flake8's own business here; the
+        # pyproject's selection and our file-level noqa are ours, as in every face.
         source = "".join(self.lines)
         if not may_have_findings(source.encode("utf-8", "surrogatepass")):
             return
-        findings, _ = analyze(self.tree, self.config, source)
+        config = self.config
+        exemption = file_exemption(source)
+        findings, _ = analyze(self.tree, config, source)
         for finding in findings:
-            yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)
+            if config.enabled(finding.code) and not exempt(finding, exemption):
+                yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

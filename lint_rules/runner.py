@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from lint_rules.engine.checker import check_source
-from lint_rules.config import Config
+from lint_rules.config import Config, PerFile, resolve
 from lint_rules.engine.findings import FileReport
 
 T = TypeVar("T")
@@ -31,7 +31,8 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def check_file(path: str, config: Config) -> FileReport:
+def check_file(path: str, config: Config | PerFile) -> FileReport:
+    config = resolve(config, path)  # found per file unless one was forced
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -40,12 +41,13 @@ def check_file(path: str, config: Config) -> FileReport:
     return check_source(data, path, config)
 
 
-def check_paths(paths: Sequence[str], config: Config, jobs: int | None = None) -> list[FileReport]:
+def check_paths(paths: Sequence[str], config: Config | PerFile,
+                jobs: int | None = None) -> list[FileReport]:
     return map_files(check_file, paths, config, jobs)
 
 
-def map_files(work: Callable[[str, Config], T], paths: Sequence[str], config: Config,
-              jobs: int | None = None) -> list[T]:
+def map_files(work: Callable[[str, Config | PerFile], T], paths: Sequence[str],
+              config: Config | PerFile, jobs: int | None = None) -> list[T]:
     """`work(path, config)` for every file, in worker processes when there are enough files;
     results sorted by their `path`. `work` must be a module-level function (it is pickled)."""
     jobs = jobs or default_jobs()

@@ -8,13 +8,11 @@ from __future__ import annotations
 import argparse
 import io
 import tokenize
-from dataclasses import replace
-from pathlib import Path
 
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
 
-from lint_rules.config import find_pyproject, load_config, split_names
+from lint_rules.config import ConfigError, config_for, split_names
 from lint_rules.fixer.transform import fix_file_data
 
 
@@ -23,12 +21,9 @@ class DurableWritesCommand(VisitorBasedCodemodCommand):
 
     def __init__(self, context: CodemodContext, select: str = "", ignore: str = "") -> None:
         super().__init__(context)
-        config = load_config(find_pyproject(Path.cwd()))
-        self.config = replace(
-            config,
-            select=split_names(select.upper()) or config.select,
-            ignore=split_names(ignore.upper()) or config.ignore,
-        )
+        # On top of each file's own configuration (found per file, as for every face).
+        self.overrides = {name: split_names(value.upper()) for name, value
+                          in (("select", select), ("ignore", ignore)) if value}
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
@@ -40,7 +35,11 @@ class DurableWritesCommand(VisitorBasedCodemodCommand):
         # A module parsed from a str says "utf-8" whatever its coding cookie declares; give
         # the fixer the bytes the file would have, and hand back text, as we were given.
         encoding = _declared_encoding(tree.code)
-        result = fix_file_data(tree.code.encode(encoding), path, self.config)
+        try:
+            config = config_for(path if self.context.filename else ".", self.overrides)
+        except ConfigError as exc:
+            raise SkipFile(f"unusable configuration: {exc}") from None
+        result = fix_file_data(tree.code.encode(encoding), path, config)
         if result.error:
             raise SkipFile(result.error)
         if not result.changed:

@@ -19,7 +19,7 @@ class Rule:
     name: str
     message: str
     summary: str
-    fix: str  # "safe" or "none"
+    fix: str  # "safe", "unsafe" (applied with --unsafe-fixes only) or "none"
     docs: str
 
     @property
@@ -152,7 +152,7 @@ DUR105 = Rule(
     message="temporary file is created outside the destination's directory (no dir=) "
     "and then renamed to it",
     summary="Temp file created outside the destination's directory (no `dir=`), then renamed to it",
-    fix="none",
+    fix="unsafe",
     docs='''\
 ## What it does
 Finds `tempfile.NamedTemporaryFile`, `tempfile.mkstemp` and `tempfile.mkdtemp` called without
@@ -179,8 +179,15 @@ os.replace(tmp, path)
 ```
 
 ## Fix safety
-No automatic fix: the right directory depends on the destination, which may only be known
-after the temporary file was created.
+Unsafe: applied only with `--unsafe-fixes` (or `unsafe-fixes = true`). Where the destination
+is known before the temporary file is created (nothing it names is assigned between the two),
+the fix adds `dir=os.path.dirname(os.path.abspath(path))` to the call. That moves the
+temporary file from the system's temp directory to the destination's file system, which may
+be full, read-only, or a network mount with other semantics (and other programs watching the
+directory now see the temporary file come and go); a relative destination is resolved when the
+temporary file is created, not at the rename. The program's behaviour changes in these ways,
+so the fix needs your review. Where the destination is computed after the temporary file
+exists, or the call spans lines or passes `*args`/`**kwargs`, there is no fix.
 ''',
 )
 

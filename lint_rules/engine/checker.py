@@ -9,6 +9,7 @@ import ast
 import io
 import re
 import tokenize
+from dataclasses import replace
 
 from lint_rules.engine.rules import analyze
 from lint_rules.config import Config
@@ -25,6 +26,39 @@ _WRITING = tuple(name.encode() for name in WRITE_NAMES)
 _NOQA = re.compile(
     r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.I
 )
+
+
+# A whole file exempted: flake8's own `# flake8: noqa` (which takes no codes: flake8 ignores
+# the comment when it has some), ours for all rules or by code prefix.
+_FILE_NOQA = re.compile(
+    r"#\s*(?:flake8[:=]\s*noqa(?P<flake8_codes>:\s?[A-Z]+[0-9]*)?"
+    r"|durable-writes[:=]\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?)",
+    re.I,
+)
+
+
+def file_exemption(source: str) -> tuple[str, ...] | None:
+    """What a file-level noqa exempts: () for every finding, code prefixes, or None."""
+    prefixes: list[str] = []
+    for match in _FILE_NOQA.finditer(source):
+        if match.group("flake8_codes"):
+            continue
+        codes = match.group("codes")
+        if codes is None:
+            return ()
+        prefixes += [c.upper() for c in re.split(r"[,\s]+", codes) if c]
+    return tuple(prefixes) if prefixes else None
+
+
+def exempt(finding: Finding, exemption: tuple[str, ...] | None) -> bool:
+    return exemption is not None and (not exemption or finding.code.startswith(exemption))
+
+
+def offered(finding: Finding, config: Config) -> Finding:
+    """The finding with its fix only when the configuration allows that fix's kind."""
+    if finding.fix is None or config.unsafe_fixes or finding.fix.applicability == "safe":
+        return finding
+    return replace(finding, fix=None)
 
 
 def may_have_findings(data: bytes) -> bool:
@@ -91,11 +125,15 @@ def check_source(data: bytes, path: str, config: Config) -> FileReport:
         report.error_line = exc.lineno or 1
         report.error_col = exc.offset or 0
         return report
+    exemption = file_exemption(source)
+    if exemption == ():
+        return report
     findings, support = analyze(tree, config, source)
     lines = split_lines(source)
     # Selection and noqa are the command's business (flake8 does its own).
     report.findings = [
-        f for f in findings if config.enabled(f.code) and not is_silenced(f, lines)
+        offered(f, config) for f in findings
+        if config.enabled(f.code) and not is_silenced(f, lines) and not exempt(f, exemption)
     ]
     report.support = support
     return report

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Where = Literal["append", "before", "after"]
+Where = Literal["append", "before", "after", "argument"]
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,8 @@ class Edit:
 
     `anchor` is the (line, col) of an `ast` statement as Python reports it (1-based line,
     0-based UTF-8 column).  `append` adds to the end of the anchor's body (a `with` block);
-    `before` and `after` add next to the anchor in its own block.
+    `before` and `after` add next to the anchor in its own block. `argument` adds `code[0]`
+    (`dir=...`) as the last argument of the one-line call at `anchor`.
     """
 
     anchor: tuple[int, int]

@@ -78,7 +78,7 @@ class _ScopeRules:
                         and not self._superseded(site, unsynced[0]):
                     yield _finding("DUR101", site.call, self._fix_file(site, unsynced[0]))
                 if site.temp is not None and not site.temp.has_dir:
-                    yield _finding("DUR105", site.temp.call)
+                    yield _finding("DUR105", site.temp.call, _temp_dir_fix(self, site, renames))
                 for rename in renames:
                     if not self._dir_synced(rename):
                         yield _finding("DUR102", rename.call, self._fix_dir(rename))
@@ -293,3 +293,32 @@ def _is_the_statement(rename: Rename) -> bool:
 
 def _mentions(node: ast.expr, names: set[str]) -> bool:
     return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+# -- DUR105's unsafe fix ------------------------------------------------------------------
+
+def _temp_dir_fix(rules: _ScopeRules, site: WriteSite, renames: list[Rename]) -> Fix | None:
+    """`dir=` the destination's directory on the temp-creating call, where that destination
+    is known before the temp file is made (nothing it names is bound anew between the two).
+
+    Unsafe: the temp file then lands on the destination's file system, which may be full,
+    read-only or a network mount, where the system temp directory was none of these."""
+    call = site.temp.call
+    destinations = {ast.dump(rename.dst) for rename in renames}
+    if len(destinations) != 1 or call.lineno != call.end_lineno:
+        return None  # several destinations, or a call spread over lines
+    if any(isinstance(arg, ast.Starred) for arg in call.args) \
+            or any(kw.arg is None for kw in call.keywords):
+        return None  # `*args`/`**kwargs` may hold a `dir` already
+    dst = renames[0].dst
+    text = rules._text(dst)
+    if not _is_simple(dst) or "\n" in text:
+        return None
+    names = {ast.unparse(n) for n in ast.walk(dst) if isinstance(n, (ast.Name, ast.Attribute))}
+    last = max(rename.pos for rename in renames)
+    if any(name in names and pos(site.stmt) <= at <= last for name, at in rules.scope.stores):
+        return None  # the destination is (re)computed after the temp file exists
+    os_name = rules.support.os_name
+    code = f"dir={os_name}.path.dirname({os_name}.path.abspath({text}))"
+    needs = frozenset() if rules.support.has_os_import else frozenset({"import_os"})
+    return Fix((Edit(pos(call), "argument", (code,)),), needs, applicability="unsafe")

@@ -6,16 +6,17 @@ import sys
 from collections import Counter
 
 from lint_rules.engine.checker import decode
-from lint_rules.config import Config
+from lint_rules.config import Config, PerFile, resolve
 from lint_rules.fixer.durable_io import write_durably
 from lint_rules.files import discover
 from lint_rules.fixer.transform import FixResult, fix_file_data
 from lint_rules.runner import map_files
 
 
-def run(paths: list[str], config: Config, *, diff: bool, check: bool, jobs: int | None) -> int:
-    """`durable-writes fix`: 0 when done (or nothing to do), 1 with --check when files would
-    change or when a file could not be fixed."""
+def run(paths: list[str], config: Config | PerFile, *, diff: bool, check: bool,
+        jobs: int | None, quiet: bool = False) -> int:
+    """`durable-writes fix`: 0 when done (or nothing to do), 1 with --check or --diff when
+    files would change (ruff's convention) or when a file could not be fixed."""
     results = map_files(fix_file, discover(paths, config.exclude).files, config, jobs)
     for result in results:
         if result.error:
@@ -24,13 +25,30 @@ def run(paths: list[str], config: Config, *, diff: bool, check: bool, jobs: int 
             sys.stdout.write(_diff(result))
         elif result.changed and not check:
             write_durably(result.path, result.fixed)
-    _summarise(results, wrote=not (diff or check))
+    if not quiet:
+        _summarise(results, wrote=not (diff or check))
     failed = any(r.error for r in results)
-    return 1 if failed or (check and any(r.changed for r in results)) else 0
+    return 1 if failed or ((check or diff) and any(r.changed for r in results)) else 0
 
 
-def fix_file(path: str, config: Config) -> FixResult:
+def run_stdin(data: bytes, name: str, config: Config, *, diff: bool, check: bool) -> int:
+    """`durable-writes fix -`: the fixed source on stdout (the input itself where nothing is
+    fixed or it cannot be, so a pipe never loses the text), or the diff with --diff."""
+    result = fix_file_data(data, name, config)
+    if result.error:
+        print(f"{name}: not fixed: {result.error}", file=sys.stderr)
+    if diff:
+        if result.changed:
+            sys.stdout.write(_diff(result))
+    elif not check:
+        sys.stdout.buffer.write(result.fixed if result.changed else data)
+        sys.stdout.flush()
+    return 1 if result.error or ((check or diff) and result.changed) else 0
+
+
+def fix_file(path: str, config: Config | PerFile) -> FixResult:
     """Read, check and (only where there are findings) fix one file; writes nothing."""
+    config = resolve(config, path)
     try:
         with open(path, "rb") as fh:
             data = fh.read()

@@ -153,11 +153,32 @@ class _Inserter(cst.CSTTransformer):
         return (start.line, start.column)
 
     def _statements(self, edit: Edit, finding: Finding, line: int) -> list[cst.BaseStatement]:
+        self._applying(finding, line)
+        config = self.module.config_for_parsing
+        return [cst.parse_statement(code, config=config) for code in edit.code]
+
+    def _applying(self, finding: Finding, line: int) -> None:
         self.applied.add(id(finding))
         for need in finding.fix.needs:
             self.first_use[need] = min(self.first_use.get(need, line), line)
-        config = self.module.config_for_parsing
-        return [cst.parse_statement(code, config=config) for code in edit.code]
+
+    # -- "argument": a keyword argument added to a call (DUR105's `dir=`) -----------------
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        added = []
+        for edit, finding in self._edits_at(original, "argument"):
+            self._applying(finding, self._start(original)[0])
+            config = self.module.config_for_parsing
+            added += cst.parse_expression(f"_({edit.code[0]})", config=config).args
+        if not added:
+            return updated
+        args = list(updated.args)
+        if args:  # `f(a)` -> `f(a, dir=...)`; a trailing comma stays the last thing
+            trailing = args[-1].comma
+            space = cst.SimpleWhitespace(" ")
+            args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=space))
+            added[-1] = added[-1].with_changes(comma=trailing)
+        return updated.with_changes(args=[*args, *added])
 
     def _edits_at(self, node: cst.CSTNode, where: str) -> list[tuple[Edit, Finding]]:
         return [(e, f) for e, f in self.edits.get(self._start(node), []) if e.where == where]

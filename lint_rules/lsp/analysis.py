@@ -14,7 +14,8 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from lint_rules.config import Config, find_pyproject, load_config
+from lint_rules import config as configuration
+from lint_rules.config import Config
 from lint_rules.engine.catalog import RULES
 from lint_rules.engine.checker import check_source, decode, split_lines
 from lint_rules.engine.findings import FileReport, Finding
@@ -28,10 +29,8 @@ ALL = "all"  # the fix-all action's key in `Analysis.edits`
 def config_for(path: Path | None) -> Config:
     """The configuration that applies to the document at `path`, as the command finds it.
 
-    Raises what load_config raises for a broken pyproject.toml; the server shows it."""
-    if path is None:
-        return Config()
-    return load_config(find_pyproject(path.parent))
+    Raises ConfigError (and what reading a pyproject.toml raises); the server shows it."""
+    return Config() if path is None else configuration.config_for(path)
 
 
 def buffer_bytes(source: str) -> bytes:

@@ -21,6 +21,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
 
 from lint_rules import __version__
+from lint_rules import config as configuration
 from lint_rules.config import Config
 from lint_rules.lsp import analysis
 from lint_rules.lsp.analysis import Analysis
@@ -108,6 +109,7 @@ def did_change(ls: DurableWritesServer, params: types.DidChangeTextDocumentParam
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: DurableWritesServer, params: types.DidSaveTextDocumentParams) -> None:
     # The buffer is what was saved; re-reading the configuration is what may have changed.
+    configuration.clear_cache()
     ls.analyses.pop(params.text_document.uri, None)
     ls.publish(params.text_document.uri)
 

@@ -111,7 +111,7 @@ def _apply_unified_diff(original: list[str], diff: str) -> list[str]:
 def test_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path, capsys) -> None:
     target = tmp_path / "store.py"
     target.write_bytes(WRITER)
-    assert fix([target], diff=True) == 0
+    assert fix([target], diff=True) == 1  # something would change: exit 1, as ruff
     assert target.read_bytes() == WRITER
     out = capsys.readouterr().out
     assert out.startswith(f"--- {target}\n+++ {target}\n")
