@@ -63,6 +63,45 @@ def rebuild(initial: dict[str, int], initial_content: dict[int, bytes | None],
     return disk
 
 
+def read_path(path: str, initial: dict[str, int], initial_content: dict[int, bytes | None],
+              changes: Iterable[Change], made_dirs: set[str] = frozenset()) -> bytearray | None:
+    """What `path` holds after `changes`, the same as `rebuild(...).read(path)` but at the cost
+    of the one file: the names first, then the data of the inode the path names (data changes
+    do not depend on names), so other files' bytes are never copied or written.  The result is
+    built in place and not copied again: a state can be as large as the file."""
+    changes = list(changes)
+    disk = Disk(dict(initial), {}, set(made_dirs))
+    for change in changes:
+        if not isinstance(change, (SizeSet, DataPut)):
+            apply(disk, change)
+    ino = disk.entries.get(path)
+    if ino is None or not disk._reachable(path):
+        return None
+    return _contents(initial_content.get(ino) or b"",
+                     [c for c in changes if isinstance(c, (SizeSet, DataPut)) and c.ino == ino])
+
+
+def _contents(data: bytes, changes: list[SizeSet | DataPut]) -> bytearray:
+    """`data` after the size and data changes, as `apply` makes them, in one buffer allocated
+    at its largest extent (zeros, as unwritten blocks read), so that no write grows it."""
+    capacity = max([len(data)] + [c.offset + len(c.data) if isinstance(c, DataPut) else c.size
+                                  for c in changes])
+    blocks = bytearray(capacity)
+    blocks[:len(data)] = data
+    size = len(data)
+    for change in changes:
+        if isinstance(change, DataPut):
+            blocks[change.offset:change.offset + len(change.data)] = change.data
+            if change.size is not None:
+                size = change.size
+        else:
+            if change.cut:  # bytes past a truncation read as zeros if the file grows again
+                blocks[change.size:] = bytes(capacity - change.size)
+            size = change.size
+    del blocks[size:]
+    return blocks
+
+
 def apply(disk: Disk, change: Change) -> None:
     match change:
         case EntryLink(path=path, ino=ino):
@@ -92,7 +131,7 @@ def apply(disk: Disk, change: Change) -> None:
                 inode.size = size
 
 
-def classify(held: bytes | None, old: bytes | None, new: bytes | None) -> str:
+def classify(held: bytes | bytearray | None, old: bytes | None, new: bytes | None) -> str:
     """new, missing, old, empty or torn, in that order of precedence (a file whose old and new
     content are equal is new; an absent file is missing even if it was absent before)."""
     if held == new:

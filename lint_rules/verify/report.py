@@ -5,12 +5,11 @@ from __future__ import annotations
 import shlex
 from collections import Counter
 
-from .check import FileResult, ModelResult, StateVerdict, Verification
+from .check import FileResult, FileState, ModelResult, StateVerdict, Verification
 from .models import Plan
 from .ops import Ack, describe
 
 MAX_OPS_LISTED = 60
-PREVIEW = 40
 
 
 def render(verification: Verification, limit: int = 10) -> str:
@@ -19,7 +18,7 @@ def render(verification: Verification, limit: int = 10) -> str:
     lines += _watched(verification, short)
     lines += _operations(verification, short)
     for note in verification.gaps:
-        lines.append(f"not modelled: {note}")
+        lines.append(f"unverifiable: {note}")
     for note in verification.warnings:
         lines.append(f"warning: {note}")
     for result in verification.results.values():
@@ -136,8 +135,9 @@ def _state(number: int, verdict: StateVerdict, verification: Verification, plan:
     for f in verdict.violations:
         promise = (f", promised by #{f.acknowledged} {describe(ops[f.acknowledged], short)}"
                    if f.acknowledged is not None else "")
-        lines.append(f"       {short(f.path)} is {f.violation}{promise}: {_held(f.held)}")
-    executed = {e for e in file.relevant if plan.effects[e].op < state.point}
+        lines.append(f"       {short(f.path)} is {f.violation}{promise}: {_held(f)}")
+    executed = {e for e in file.relevant
+                if plan.effects[e].op < state.point and e not in state.ignored}
     lines.append("       persisted: " + _effects(sorted(state.persisted), plan, ops, short))
     lost = sorted(executed - state.persisted)
     lines.append("       lost:      " + _effects(lost, plan, ops, short))
@@ -161,12 +161,11 @@ def _effects(indices: list[int], plan, ops, short) -> str:
     return "; ".join(items)
 
 
-def _held(held: bytes | None) -> str:
-    if held is None:
+def _held(file: FileState) -> str:
+    if file.size is None:
         return "the file does not exist"
-    preview = held[:PREVIEW]
-    more = "..." if len(held) > PREVIEW else ""
-    return f"it holds {len(held)} bytes {preview!r}{more}"
+    more = "..." if file.size > len(file.preview) else ""
+    return f"it holds {file.size} bytes {file.preview!r}{more}"
 
 
 def _verdict(verification: Verification) -> str:
@@ -177,7 +176,8 @@ def _verdict(verification: Verification) -> str:
                      else f"durable under {name}")
     if not parts:
         return "verdict: no model was checked"
-    caveat = ""
-    if verification.gaps or verification.warnings:
-        caveat = " (incomplete: see the notes above)"
-    return "verdict: " + "; ".join(parts) + caveat
+    if verification.unverifiable:
+        return ("verdict: UNVERIFIABLE: the trace does not show all that changed the watched "
+                f"files ({_count(len(verification.gaps), 'reason')} above); the traced "
+                "operations alone give: " + "; ".join(parts))
+    return "verdict: " + "; ".join(parts)

@@ -10,6 +10,13 @@ an effect that does not take part is followed to the relevant effects behind it.
 points with the same candidates, the same durable set and the same acknowledgements give the
 same states; we visit the first of them.  Past `bound` states, a crash point is sampled: random
 closed sets (seeded), plus its smallest and its largest.
+
+Two things keep large writes cheap (a 60 MB file is 15,000 page effects under posix):
+- with a `Reach` for the watched path, the data effects of an inode the path cannot name at a
+  crash point (the temp file before its rename) are left out there: whether they persisted
+  changes nothing the path reads.  Needs through them are followed, so this is exact;
+- a sampled point draws at most WORK // (its free effects) states (at least MIN_SAMPLES):
+  each costs a decision per free effect, and then a replay of them.
 """
 from __future__ import annotations
 
@@ -21,12 +28,27 @@ from .models import Effect, Plan
 from .ops import Ack, Op
 
 DEFAULT_BOUND = 20000
+WORK = 1 << 18  # effect decisions a sampled crash point may spend
+MIN_SAMPLES = 16
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How one path reaches inodes: the inode it names before the run, the effects that link
+    it to an inode (a create at it, a rename onto it), and the inode each data effect changes."""
+
+    initial: int | None
+    links: dict[int, int]  # effect index → the inode the path then names
+    data: dict[int, int]  # effect index → the inode whose size or bytes it sets
 
 
 @dataclass(frozen=True)
 class CrashState:
     point: int  # operations that had run when the power was lost
     persisted: frozenset[int]  # indices into plan.effects
+    # Effects that had run but could not change the file at this point (their inode was not
+    # one its path could name): whether they persisted is not decided.
+    ignored: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -42,26 +64,63 @@ class Enumeration:
 
 
 def crash_states(plan: Plan, ops: list[Op], relevant: set[int] | None = None,
-                 bound: int = DEFAULT_BOUND, seed: int = 0) -> Enumeration:
+                 bound: int = DEFAULT_BOUND, seed: int = 0,
+                 reach: Reach | None = None) -> Enumeration:
     relevant = set(range(len(plan.effects))) if relevant is None else set(relevant)
     needs = _relevant_needs(plan, relevant)
-    points = list(_distinct_points(_points(plan, ops, relevant, needs)))
+    points = list(_distinct_points(_reachable(_points(plan, ops, relevant, needs), reach,
+                                              needs)))
     result = Enumeration(points=len(points), bound=bound)
     per_point = max(64, bound // max(1, len(points)))
     rng = random.Random(seed)
     seen: set[tuple[frozenset[int], int]] = set()
-    for point, executed, durable, acks in points:
+    for point, executed, durable, acks, ignored, point_needs in points:
         free = [e for e in executed if e not in durable]
-        if 2 ** len(free) <= per_point:
-            sets = _closed_sets(free, durable, needs)
+        if 2 ** min(len(free), 64) <= per_point:
+            sets = _closed_sets(free, durable, point_needs)
         else:
             result.sampled_points += 1
-            sets = _sampled_sets(free, durable, needs, per_point, rng)
+            count = min(per_point, max(MIN_SAMPLES, WORK // len(free)))
+            sets = _sampled_sets(free, durable, point_needs, count, rng)
         for persisted in sets:
             if (persisted, acks) not in seen:
                 seen.add((persisted, acks))
-                result.states.append(CrashState(point, persisted))
+                result.states.append(CrashState(point, persisted, ignored))
     return result
+
+
+def _reachable(points: Iterator[Point], reach: Reach | None,
+               needs: list[frozenset[int]]) -> Iterator[tuple]:
+    """Each point without the data effects of inodes the path cannot name there, with the
+    needs looked through them; unchanged without a `reach`."""
+    for point, executed, durable, acks in points:
+        if reach is None:
+            yield point, executed, durable, acks, frozenset(), needs
+            continue
+        named = {reach.initial} | {reach.links[e] for e in executed if e in reach.links}
+        ignored = frozenset(e for e in executed if e in reach.data and reach.data[e] not in named)
+        if not ignored:
+            yield point, executed, durable, acks, ignored, needs
+            continue
+        point_needs = _NeedsThrough(needs, ignored)
+        yield (point, [e for e in executed if e not in ignored], durable - ignored, acks,
+               ignored, point_needs)
+
+
+class _NeedsThrough:
+    """`needs`, with each need on an ignored effect replaced by what that effect needs."""
+
+    def __init__(self, needs: list[frozenset[int]], ignored: frozenset[int]) -> None:
+        self.needs, self.ignored, self.cache = needs, ignored, {}
+
+    def __getitem__(self, effect: int) -> frozenset[int]:
+        found = self.cache.get(effect)
+        if found is None:
+            reached: set[int] = set()
+            for need in self.needs[effect]:
+                reached |= self[need] if need in self.ignored else {need}
+            found = self.cache[effect] = frozenset(reached)
+        return found
 
 
 def _relevant_needs(plan: Plan, relevant: set[int]) -> list[frozenset[int]]:
@@ -89,10 +148,10 @@ def states_at(plan: Plan, ops: list[Op], point: int,
 Point = tuple[int, list[int], frozenset[int], int]  # point, executed, durable, acks
 
 
-def _distinct_points(points: Iterator[Point]) -> Iterator[Point]:
+def _distinct_points(points: Iterator[tuple]) -> Iterator[tuple]:
     previous = None
     for point in points:
-        signature = (len(point[1]), point[2], point[3])
+        signature = (tuple(point[1]), point[2], point[3])
         if signature != previous:
             previous = signature
             yield point

@@ -12,13 +12,17 @@ negative result) so the lowering decides what to ignore.
 """
 from __future__ import annotations
 
+import binascii
 import os
 import re
 from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 _PID_PREFIX = re.compile(r"^(?:\[pid\s+(\d+)\]|(\d+))\s+")
 _RESUMED = re.compile(r"^<\.\.\. ([A-Za-z0-9_]+) resumed>\s?(.*)$", re.S)
 _UNFINISHED = " <unfinished ...>"
+_SPECIAL = re.compile(r'["()\[\]{}<>,]')
+_ESCAPE = re.compile(r"([^\\]+)|\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)", re.S)
 _ESCAPES = {"n": 10, "t": 9, "r": 13, "v": 11, "f": 12, "a": 7, "b": 8, "\\": 92, '"': 34, "'": 39}
 
 
@@ -43,9 +47,14 @@ class Syscall:
 
 def parse_trace(text: str) -> list[Syscall]:
     """Every complete call in `text`, in the order the calls returned."""
-    calls: list[Syscall] = []
+    return list(iter_calls(text.splitlines()))
+
+
+def iter_calls(lines: Iterable[str]) -> Iterator[Syscall]:
+    """The calls of a trace read line by line (a file object will do), as they complete: a
+    trace holds every byte written, so it is never held whole."""
     pending: dict[int | None, str] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(lines, start=1):
         pid, body = _split_pid(raw)
         if not body or body.startswith(("---", "+++", "strace:")):
             continue
@@ -60,8 +69,7 @@ def parse_trace(text: str) -> list[Syscall]:
             body = head + resumed.group(2)
         call = parse_call(body, pid, number)
         if call is not None:
-            calls.append(call)
-    return calls
+            yield call
 
 
 def _split_pid(line: str) -> tuple[int | None, str]:
@@ -95,20 +103,22 @@ def _closing_paren(text: str, start: int) -> int | None:
 
 
 def _scan(text: str, start: int = 0):
-    """(index, char, nesting depth) for the characters outside strings.
+    """(index, char, nesting depth) for the brackets and commas outside strings.
 
     The depth counts brackets and -y annotations (`3</path>`: a `<` right after a name or a
     number), closers included at the depth they close to; a `>` that closes nothing (as in
-    `[0] => [512]`) is ordinary.
+    `[0] => [512]`) is ordinary.  Strings are jumped over with str.find: a write buffer can be
+    megabytes long, and a loop over its characters in Python takes seconds.
     """
     depth = 0
     angles = 0
-    i = start
-    while i < len(text):
-        ch = text[i]
+    position = start
+    while (match := _SPECIAL.search(text, position)) is not None:
+        i, ch = match.start(), match.group()
         if ch == '"':
-            i = _string_end(text, i)
+            position = _string_end(text, i)
             continue
+        position = i + 1
         if ch in "([{" or (ch == "<" and i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_")):
             depth += 1
             angles += ch == "<"
@@ -116,19 +126,16 @@ def _scan(text: str, start: int = 0):
             depth -= 1
             angles -= ch == ">"
         yield i, ch, depth
-        i += 1
 
 
 def _string_end(text: str, start: int) -> int:
     """Index just past the closing quote of the string that opens at `start`."""
-    i = start + 1
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == '"':
-            return i + 1
-        i += 1
+    quote = text.find('"', start + 1)
+    while quote >= 0:
+        backslashes = quote - len(text[start + 1:quote].rstrip("\\")) - start - 1
+        if backslashes % 2 == 0:
+            return quote + 1
+        quote = text.find('"', quote + 1)
     raise TraceError(f"unterminated string in trace: {text[start:start + 60]!r}")
 
 
@@ -160,26 +167,36 @@ def is_cut_off(quoted: str) -> bool:
 
 
 def _unescape(body: str) -> bytes:
+    hexed = _all_hex(body)
+    if hexed is not None:
+        return hexed
     out = bytearray()
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch != "\\":
-            out += ch.encode("utf-8", "surrogateescape")
-            i += 1
-            continue
-        nxt = body[i + 1]
-        if nxt == "x":
-            out.append(int(body[i + 2:i + 4], 16))
-            i += 4
-        elif nxt in "01234567":
-            digits = re.match(r"[0-7]{1,3}", body[i + 1:i + 4]).group(0)
-            out.append(int(digits, 8))
-            i += 1 + len(digits)
+    for match in _ESCAPE.finditer(body):
+        plain, code = match.group(1), match.group(2)
+        if plain is not None:
+            out += plain.encode("utf-8", "surrogateescape")
+        elif code[0] == "x":
+            out.append(int(code[1:], 16))
+        elif code[0] in "01234567":
+            out.append(int(code, 8))
         else:
-            out.append(_ESCAPES.get(nxt, ord(nxt)))
-            i += 2
+            out.append(_ESCAPES.get(code, ord(code)))
     return bytes(out)
+
+
+def _all_hex(body: str) -> bytes | None:
+    """The bytes of a string that is nothing but `\\xNN` escapes (what -xx prints), decoded at C
+    speed; None for any other string."""
+    count = body.count("\\x")
+    if not count or count * 4 != len(body) or not body.isascii():
+        return None
+    digits = body.encode("ascii").translate(None, b"\\x")
+    if len(digits) != 2 * count:
+        return None
+    try:
+        return binascii.unhexlify(digits)
+    except binascii.Error:
+        return None
 
 
 def _annotation(text: str) -> tuple[str, str | None, bool]:
