@@ -87,7 +87,8 @@ def _file(verification: Verification, result: ModelResult, file: FileResult, sho
         how = "every dependency-closed state"
     else:
         how = (f"sampled at {enumeration.sampled_points} of them, where the states exceeded "
-               f"the bound ({enumeration.bound}): closed states drawn at random")
+               f"their share of --max-states ({enumeration.bound}): its smallest and largest "
+               "closed states and others drawn at random, fewer where it has more effects")
     lines = [f"  {short(file.path)}: {len(file.verdicts)} distinct crash states at "
              f"{enumeration.points} crash points ({how})"]
     tally = Counter((f.kind, f.acknowledged is not None)

@@ -48,6 +48,30 @@ def test_fdatasync_then_sync_before_the_acknowledgement_leave_only_missing_or_ne
         assert seen == {("missing", False), ("new", False), ("new", True)}
 
 
+def test_content_the_trace_explains_is_verified():
+    after = Snapshot(("/w",), {"/w/data.json": b'{"a": 1}'})
+    result = analyse((TRACES / "protocol.strace").read_text(),
+                     Snapshot(("/w",), {"/w/data.json": OLD}), "/w", after=after)
+    assert result.gaps == [] and not result.unverifiable and result.ok
+
+
+def test_content_the_trace_does_not_explain_makes_the_run_unverifiable():
+    # The traced protocol writes {"a": 1}; the disk says otherwise, and a file nobody traced
+    # appeared: both written by something the trace does not show.
+    after = Snapshot(("/w",), {"/w/data.json": b'{"a": 2}', "/w/other": b"x"})
+    result = analyse((TRACES / "protocol.strace").read_text(),
+                     Snapshot(("/w",), {"/w/data.json": OLD}), "/w", after=after)
+    assert result.unverifiable and not result.ok
+    assert result.gaps == [
+        "data.json: what it holds after the run (8 bytes) is not what the traced operations "
+        "produce (8 bytes): written through mmap, or by a process outside the trace?",
+        "other: what it holds after the run (1 bytes) is not what the traced operations "
+        "produce (missing): written through mmap, or by a process outside the trace?"]
+    # The states of the traced operations are still enumerated, and said to be only that.
+    assert not result.results["posix"].violating
+    assert "verdict: UNVERIFIABLE" in result.report()
+
+
 def test_a_failed_run_has_no_exit_acknowledgement():
     result = analysed("naive", returncode=1)
     assert result.ops[-1].text == "saved"

@@ -197,3 +197,56 @@ def test_help_states_the_models_and_what_is_not_covered():
     for phrase in ("posix", "ext4", "mmap", "O_DIRECT", "several processes", "sampled",
                    "exit status"):
         assert phrase in text
+
+
+BIG_WRITE = """
+import os
+with open("data.json", "wb") as fh:
+    fh.write(b"x" * 5000)
+"""
+
+
+def test_a_write_longer_than_max_write_bytes_names_the_option_and_the_value(
+        existing, monkeypatch, capsys):
+    assert verify(existing, monkeypatch, "--max-write-bytes", "1000", program=BIG_WRITE) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("durable-writes verify: error: line ")
+    assert ("strace cut a 5000-byte write short (it keeps --max-write-bytes, 1000, of each "
+            "buffer); raise --max-write-bytes to at least 5000\n") in err
+    # The hint works: raised to what it said, the run is judged.
+    (existing / "data.json").write_bytes(b'{"a": 0}\n')  # the first run did write it
+    assert verify(existing, monkeypatch, "--max-write-bytes", "5000", program=BIG_WRITE) == 1
+    assert "data.json: old 9 bytes, new 5000 bytes" in capsys.readouterr().out
+
+
+def test_a_long_write_to_a_file_nobody_watches_needs_no_higher_limit(
+        tmp_path, monkeypatch, capsys):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "watched").mkdir()
+    program = f"""
+with open({str(outside / "log")!r}, "wb") as fh:
+    fh.write(b"x" * 5000)
+print("done")
+"""
+    assert verify(tmp_path, monkeypatch, "--watch", "watched", "--max-write-bytes", "1000",
+                  program=program) == 0
+    assert "none of the watched paths was written" in capsys.readouterr().out
+
+
+def test_watch_roots_larger_than_max_watch_bytes_name_the_option_and_the_value(
+        existing, monkeypatch, capsys):
+    (existing / "big").write_bytes(b"y" * 3000)
+    assert verify(existing, monkeypatch, "--max-watch-bytes", "2000", program=PROTOCOL) == 2
+    err = capsys.readouterr().err
+    assert (f"the watch roots {existing} hold 3009 bytes, more than --max-watch-bytes (2000): "
+            "raise it to at least 3009, or name the files the command writes with --watch") in err
+    assert verify(existing, monkeypatch, "--max-watch-bytes", "3009", program=PROTOCOL) == 0
+
+
+def test_watch_roots_with_more_files_than_max_watch_files_name_the_option(
+        existing, monkeypatch, capsys):
+    (existing / "other").write_text("x")
+    assert verify(existing, monkeypatch, "--max-watch-files", "1", program=PROTOCOL) == 2
+    assert "hold 2 files, more than --max-watch-files (1): raise it to at least 2" in \
+        capsys.readouterr().err

@@ -22,6 +22,18 @@ def test_a_durable_writer_passes_and_returns_the_verification(target):
     assert target.read_text() == '{"a": 1}'
 
 
+def test_a_writer_the_trace_cannot_see_fails_as_unverifiable(target):
+    result = verify_call(writers.through_mmap, str(target), {"a": 1}, watch=[target.parent])
+    assert result.unverifiable and not result.ok
+    assert target.read_text() == '{"a": 1}'
+    with pytest.raises(AssertionError) as failure:
+        assert_durable(writers.through_mmap, str(target), {"a": 2}, watch=[target.parent])
+    message = str(failure.value)
+    assert "writers.through_mmap could not be verified" in message
+    assert "is mapped shared and writable (mmap)" in message
+    assert "verdict: UNVERIFIABLE" in message
+
+
 def test_keyword_arguments_reach_the_function(target):
     assert_durable(writers.full_protocol, path=str(target), obj=[1, 2], watch=[target],
                    model="ext4")
