@@ -165,3 +165,53 @@ def test_sampling_is_repeatable_with_the_same_seed():
 def test_an_unknown_crash_point_is_an_error():
     with pytest.raises(ValueError):
         states_at(MODELS["posix"](GROW), GROW, 3)
+
+
+# -- per-point reach and the sampling budget -----------------------------------------------------
+# A three-page temp file renamed over an existing one (inode 1), with a print in between.
+REPLACE = [Create("/d/f.tmp", 2), Write(2, "/d/f.tmp", 0, b"n" * 3 * 4096 + b"!", 0),
+           Ack("half"), Rename("/d/f.tmp", "/d/f", 2, replaced=1), Ack("saved")]
+OLD_F = b"old"
+
+
+def contents_by_acknowledgements(model: str, with_reach: bool):
+    """What /d/f can hold in a crash, by how many acknowledgements had run (states repeated at
+    a later point are visited once, so points alone do not compare)."""
+    from lint_rules.verify.check import _relevant
+    from lint_rules.verify.lower import Lowered
+    from lint_rules.verify.replay import read_path
+
+    plan = MODELS[model](REPLACE)
+    lowered = Lowered(REPLACE, {"/d/f": 1}, {1: OLD_F}, {}, [])
+    relevant, reach = _relevant(plan, REPLACE, lowered, "/d/f")
+    enumeration = crash_states(plan, REPLACE, relevant, reach=reach if with_reach else None)
+    seen = set()
+    for state in enumeration.states:
+        held = read_path("/d/f", {"/d/f": 1}, {1: OLD_F},
+                         [plan.effects[e].change for e in sorted(state.persisted)])
+        acks = sum(isinstance(op, Ack) for op in REPLACE[:state.point])
+        seen.add((acks, None if held is None else bytes(held)))
+    return seen, enumeration
+
+
+@pytest.mark.parametrize("model", ["posix", "ext4"])
+def test_leaving_out_an_inode_the_path_cannot_name_changes_no_content(model):
+    exact, all_states = contents_by_acknowledgements(model, with_reach=False)
+    reduced, fewer = contents_by_acknowledgements(model, with_reach=True)
+    assert reduced == exact
+    # Before the rename the temp file's pages do not count: the old file, nothing persisted.
+    assert len(fewer.states) < len(all_states.states)
+    assert {s.persisted for s in fewer.states if s.point <= 3} == {frozenset()}
+
+
+def test_a_point_with_many_free_effects_draws_fewer_samples():
+    from lint_rules.verify import states
+
+    big = [Create("/d/f", 1), Write(1, "/d/f", 0, b"x" * 4096 * 40_000, 0)]
+    plan = MODELS["posix"](big)
+    result = crash_states(plan, big, bound=20_000)
+    last = [s for s in result.states if s.point == 2]
+    assert result.sampled_points == 1
+    assert len(last) <= max(states.MIN_SAMPLES, states.WORK // 40_002)
+    # The largest closed state is always among them (the smallest, nothing, was seen before).
+    assert frozenset(range(len(plan.effects))) in {s.persisted for s in last}
