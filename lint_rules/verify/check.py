@@ -26,7 +26,7 @@ from .lower import Lowered, lower
 from .models import MODELS, DataPut, DirMake, EntryLink, EntryMove, EntryUnlink, Plan, SizeSet
 from .ops import Ack, Create, Mkdir, Op, Rename
 from .replay import EMPTY, MISSING, NEW, TORN, classify, read_path
-from .runner import DEFAULT_MAX_WRITE, run_traced
+from .runner import DEFAULT_MAX_WRITE, inherited_files, run_traced
 from .snapshot import MAX_BYTES, MAX_FILES, Snapshot, real, take_snapshot
 from .states import DEFAULT_BOUND, CrashState, Enumeration, Reach, crash_states
 from .trace import iter_calls
@@ -135,6 +135,7 @@ def verify(command: list[str], watch: list[str | os.PathLike[str]] | None = None
     cwd = real(cwd or os.getcwd())
     roots = [os.path.join(cwd, os.fspath(p)) for p in (watch or ["."])]
     snapshot = take_snapshot(roots, max_watch_files, max_watch_bytes)
+    inherited = {} if capture_output else inherited_files()
     with tempfile.TemporaryDirectory(prefix="durable-writes-verify-") as scratch:
         run = run_traced(command, os.path.join(scratch, "trace"), cwd=cwd, env=env,
                          max_write_bytes=max_write_bytes, capture_output=capture_output,
@@ -142,17 +143,18 @@ def verify(command: list[str], watch: list[str | os.PathLike[str]] | None = None
         after = take_snapshot(roots, max_watch_files, max_watch_bytes)
         with open(run.trace_file, encoding="ascii", errors="replace") as trace:
             verification = analyse(trace, snapshot, cwd, run.returncode, models, bound, seed,
-                                   command=command, after=after)
+                                   command=command, after=after, inherited=inherited)
     verification.stdout, verification.stderr = run.stdout, run.stderr
     return verification
 
 
 def analyse(trace: str | Iterable[str], snapshot: Snapshot, cwd: str, returncode: int = 0,
             models: tuple[str, ...] = ("posix",), bound: int = DEFAULT_BOUND, seed: int = 0,
-            command: list[str] | None = None, after: Snapshot | None = None) -> Verification:
+            command: list[str] | None = None, after: Snapshot | None = None,
+            inherited: dict[int, tuple[int, bool]] | None = None) -> Verification:
     """Judge a trace: its text, or its lines as an iterable (a file, read as a stream)."""
     lines = trace.splitlines() if isinstance(trace, str) else trace
-    lowered = lower(iter_calls(lines), snapshot, cwd)
+    lowered = lower(iter_calls(lines), snapshot, cwd, inherited)
     ops = list(lowered.ops)
     if returncode == 0:
         ops.append(Ack("exit", kind="exit"))

@@ -56,8 +56,10 @@ class Lowered:
 
 
 class _Lowering:
-    def __init__(self, snapshot: Snapshot, cwd: str) -> None:
+    def __init__(self, snapshot: Snapshot, cwd: str,
+                 inherited: dict[int, tuple[int, bool]] | None = None) -> None:
         self.snapshot = snapshot
+        self.inherited = dict(inherited or {})  # fd → (offset, O_APPEND) before the run
         self.cwd0 = cwd
         self.cwd: dict[int | None, str] = {}
         self.entries: dict[str, int] = {}
@@ -146,6 +148,8 @@ class _Lowering:
             return known
         fresh = _Description(ref.path, None)
         if ref.fd is not None:
+            if ref.fd not in self.fds and ref.fd in self.inherited:
+                fresh.offset, fresh.append = self.inherited.pop(ref.fd)
             self.fds[ref.fd] = fresh
         return fresh
 
@@ -197,8 +201,10 @@ class _Lowering:
             self.emit(Ack(line.decode("utf-8", "replace")))
 
 
-def lower(calls: Iterable[Syscall], snapshot: Snapshot, cwd: str) -> Lowered:
-    state = _Lowering(snapshot, os.path.normpath(cwd))
+def lower(calls: Iterable[Syscall], snapshot: Snapshot, cwd: str,
+          inherited: dict[int, tuple[int, bool]] | None = None) -> Lowered:
+    """`inherited`: offset and O_APPEND of the files the command got open (its stdout)."""
+    state = _Lowering(snapshot, os.path.normpath(cwd), inherited)
     for call in calls:
         handler = _HANDLERS.get(call.name)
         if handler is not None and call.ok:

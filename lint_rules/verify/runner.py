@@ -64,6 +64,20 @@ def _run(argv: list[str], cwd: str | None, env: dict[str, str], capture_output: 
     return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
 
 
+def inherited_files(fds: tuple[int, ...] = (0, 1, 2)) -> dict[int, tuple[int, bool]]:
+    """Offset and O_APPEND of this process's standard fds that are files: the traced command
+    inherits them (`> out` or `>> log` in the shell), and its trace never shows them opened."""
+    found = {}
+    for fd in fds:
+        try:
+            with open(f"/proc/self/fdinfo/{fd}") as fh:
+                fields = dict(line.split(":", 1) for line in fh if ":" in line)
+        except OSError:
+            continue
+        found[fd] = (int(fields["pos"]), bool(int(fields["flags"], 8) & os.O_APPEND))
+    return found
+
+
 def find_command(command: list[str], cwd: str | None, env: dict[str, str]) -> str:
     """The executable `command` starts, as execvp would find it; CommandNotFound otherwise."""
     name = command[0]
@@ -86,9 +100,9 @@ def run_traced(command: list[str], trace_file: str, cwd: str | None = None,
                timeout: float | None = None) -> TracedRun:
     """Run `command` under strace, its trace going to `trace_file` (which the caller reads as
     a stream: a trace holds every byte written, four times over)."""
-    binary = find_strace(strace)
     child_env = dict(os.environ if env is None else env)
     find_command(command, cwd, child_env)
+    binary = find_strace(strace)
     # A Python program's prints must reach fd 1 when they happen, not at exit: they are the
     # acknowledgements we check the files against.
     child_env.setdefault("PYTHONUNBUFFERED", "1")

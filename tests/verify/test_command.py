@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 
 import pytest
@@ -64,6 +65,7 @@ def existing(tmp_path):
     return tmp_path
 
 
+@pytest.mark.strace
 def test_a_naive_writer_fails_with_its_states_in_words(existing, monkeypatch, capsys):
     assert verify(existing, monkeypatch, "--model", "both", program=NAIVE) == 1
     out = capsys.readouterr().out
@@ -84,6 +86,7 @@ def test_a_naive_writer_fails_with_its_states_in_words(existing, monkeypatch, ca
                                  "NOT DURABLE under ext4 (2 violating states)")
 
 
+@pytest.mark.strace
 def test_the_full_protocol_passes(existing, monkeypatch, capsys):
     assert verify(existing, monkeypatch, "--model", "both", program=PROTOCOL) == 0
     out = capsys.readouterr().out
@@ -91,6 +94,7 @@ def test_the_full_protocol_passes(existing, monkeypatch, capsys):
     assert out.rstrip().endswith("verdict: durable under posix; durable under ext4")
 
 
+@pytest.mark.strace
 def test_a_new_directory_must_be_made_durable_in_its_parent_under_posix(tmp_path, monkeypatch,
                                                                         capsys):
     assert verify(tmp_path, monkeypatch, "--model", "posix", program=NEW_DIRECTORY) == 1
@@ -116,6 +120,7 @@ print("saved")
 MMAP_NO_MSYNC = MMAP.replace("        mapped.flush()\n", "")
 
 
+@pytest.mark.strace
 @pytest.mark.parametrize("program", [MMAP, MMAP_NO_MSYNC], ids=["msync", "no-msync"])
 def test_writes_through_mmap_are_unverifiable(existing, monkeypatch, capsys, program):
     # Synced or not, the stores through the mapping are in no syscall: we cannot enumerate
@@ -129,6 +134,7 @@ def test_writes_through_mmap_are_unverifiable(existing, monkeypatch, capsys, pro
     assert "verdict: UNVERIFIABLE: the trace does not show all that changed the watched " in out
 
 
+@pytest.mark.strace
 def test_a_normal_writer_next_to_a_read_only_mapping_is_verified(existing, monkeypatch, capsys):
     # A private or read-only mapping (every program maps its libraries) changes no file.
     program = ("import mmap\nwith open('data.json', 'rb') as fh:\n"
@@ -139,6 +145,7 @@ def test_a_normal_writer_next_to_a_read_only_mapping_is_verified(existing, monke
     assert out.rstrip().endswith("verdict: durable under posix; durable under ext4")
 
 
+@pytest.mark.strace
 def test_watch_limits_the_files_checked(existing, monkeypatch, capsys):
     (existing / "other").write_text("x")
     assert verify(existing, monkeypatch, "--watch", "other", program=NAIVE) == 0
@@ -146,6 +153,7 @@ def test_watch_limits_the_files_checked(existing, monkeypatch, capsys):
     assert "none of the watched paths was written" in out
 
 
+@pytest.mark.strace
 def test_show_limits_the_states_printed(existing, monkeypatch, capsys):
     assert verify(existing, monkeypatch, "--show", "1", program=NAIVE) == 1
     out = capsys.readouterr().out
@@ -153,6 +161,7 @@ def test_show_limits_the_states_printed(existing, monkeypatch, capsys):
     assert "  2. power lost" not in out
 
 
+@pytest.mark.strace
 def test_a_failing_command_acknowledges_nothing(existing, monkeypatch, capsys):
     program = NAIVE.replace('print("saved")', "raise SystemExit(3)")
     assert verify(existing, monkeypatch, program=program) == 1
@@ -182,6 +191,7 @@ def test_a_missing_command_says_it_is_missing(tmp_path, monkeypatch, capsys, nam
     assert "ptrace" not in err
 
 
+@pytest.mark.strace
 def test_the_program_does_not_clobber_the_subcommand_name(existing, monkeypatch):
     monkeypatch.chdir(existing)
     top = argparse.ArgumentParser(prog="durable-writes")
@@ -206,6 +216,7 @@ with open("data.json", "wb") as fh:
 """
 
 
+@pytest.mark.strace
 def test_a_write_longer_than_max_write_bytes_names_the_option_and_the_value(
         existing, monkeypatch, capsys):
     assert verify(existing, monkeypatch, "--max-write-bytes", "1000", program=BIG_WRITE) == 2
@@ -219,6 +230,7 @@ def test_a_write_longer_than_max_write_bytes_names_the_option_and_the_value(
     assert "data.json: old 9 bytes, new 5000 bytes" in capsys.readouterr().out
 
 
+@pytest.mark.strace
 def test_a_long_write_to_a_file_nobody_watches_needs_no_higher_limit(
         tmp_path, monkeypatch, capsys):
     outside = tmp_path / "outside"
@@ -234,6 +246,7 @@ print("done")
     assert "none of the watched paths was written" in capsys.readouterr().out
 
 
+@pytest.mark.strace
 def test_watch_roots_larger_than_max_watch_bytes_name_the_option_and_the_value(
         existing, monkeypatch, capsys):
     (existing / "big").write_bytes(b"y" * 3000)
@@ -244,9 +257,25 @@ def test_watch_roots_larger_than_max_watch_bytes_name_the_option_and_the_value(
     assert verify(existing, monkeypatch, "--max-watch-bytes", "3009", program=PROTOCOL) == 0
 
 
+@pytest.mark.strace
 def test_watch_roots_with_more_files_than_max_watch_files_name_the_option(
         existing, monkeypatch, capsys):
     (existing / "other").write_text("x")
     assert verify(existing, monkeypatch, "--max-watch-files", "1", program=PROTOCOL) == 2
     assert "hold 2 files, more than --max-watch-files (1): raise it to at least 2" in \
         capsys.readouterr().err
+
+
+@pytest.mark.strace
+def test_a_report_appended_to_a_watched_log_is_verified(tmp_path):
+    # `durable-writes verify -- prog >> log`: the program's stdout is a watched file it never
+    # opened; its writes land at the end, and the run is judged, not unverifiable.
+    log = tmp_path / "log.txt"
+    log.write_text("old\n")
+    with open(log, "a") as out:
+        done = subprocess.run([sys.executable, "-m", "lint_rules.cli", "verify", "--",
+                               sys.executable, "-c", "print('x')"], cwd=tmp_path, stdout=out)
+    assert done.returncode == 1  # a log that is never fsynced is not durable
+    text = log.read_text()
+    assert text.startswith("old\nx\ndurable-writes verify: ")
+    assert "log.txt: old 4 bytes, new 6 bytes" in text and "unverifiable" not in text

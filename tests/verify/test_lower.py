@@ -208,3 +208,15 @@ def test_a_file_from_outside_the_roots_renamed_onto_a_watched_path_is_a_gap():
     assert result.gaps == ["line 1: /elsewhere/backup is renamed onto watched /w/data.json, but "
                            "it existed before the run outside the watch roots: its content is "
                            "unknown"]
+
+
+def test_an_inherited_stdout_file_is_written_at_its_offset_or_appended_to():
+    trace = ('1  write(1</w/log>, "x\\n", 2) = 2\n'
+             '1  write(1</w/log>, "y\\n", 2) = 2\n')
+    snapshot = Snapshot(("/w",), {"/w/log": b"old\n"})
+    appended = lower(parse_trace(trace), snapshot, "/w", inherited={1: (0, True)})
+    assert appended.final["/w/log"] == b"old\nx\ny\n"
+    at_offset = lower(parse_trace(trace), snapshot, "/w", inherited={1: (2, False)})
+    assert at_offset.final["/w/log"] == b"olx\ny\n"
+    # Without it (a recorded trace), a description starts at offset 0.
+    assert lower(parse_trace(trace), snapshot, "/w").final["/w/log"] == b"x\ny\n"
