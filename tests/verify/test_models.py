@@ -215,3 +215,15 @@ def test_a_point_with_many_free_effects_draws_fewer_samples():
     assert len(last) <= max(states.MIN_SAMPLES, states.WORK // 40_002)
     # The largest closed state is always among them (the smallest, nothing, was seen before).
     assert frozenset(range(len(plan.effects))) in {s.persisted for s in last}
+
+
+def test_ordered_effects_are_counted_not_sampled():
+    # ext4 orders a file's growth: 40 appends are 41 closed states at the last point, far
+    # fewer than 2^40, so every one is visited even with a small bound.
+    appends = [Create("/d/f", 1)] + [Write(1, "/d/f", 4096 * i, b"a" * 4096, 4096 * i)
+                                     for i in range(40)]
+    plan = MODELS["ext4"](appends)
+    result = crash_states(plan, appends, bound=64)
+    assert result.exhaustive
+    assert len([s for s in result.states if s.point == len(appends)]) == 1  # only the largest
+    assert len(result.states) == 42  # nothing, the create, then each prefix of the appends
