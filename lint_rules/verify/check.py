@@ -267,7 +267,7 @@ def _judge(state: CrashState, plan: Plan, lowered: Lowered, made_dirs: set[str],
     kind = classify(held, old, new)
     acknowledged = promise if promise is not None and promise < state.point else None
     return StateVerdict(state, [FileState(path, kind, None if held is None else len(held),
-                                          (held or b"")[:PREVIEW], acknowledged,
+                                          bytes((held or b"")[:PREVIEW]), acknowledged,
                                           _violation(kind, old, new, acknowledged))])
 
 

@@ -60,6 +60,11 @@ states:
   and largest states plus random closed ones, --seed) and the output says how many points
   were sampled.
 
+limits:
+  each limit that stops a run names its option and the value needed: --max-write-bytes (the
+  longest write to a watched file or stdout whose bytes strace keeps), --max-watch-bytes and
+  --max-watch-files (what is read from the watch roots, before and after the run).
+
 assumptions and what is not covered:
   - one program on an otherwise idle file system: a watched file whose content after the run
     is not what the traced operations produce makes the run unverifiable (exit 2);

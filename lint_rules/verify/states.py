@@ -8,7 +8,8 @@ in program order, deciding each free effect in turn, so only closed sets are eve
 Only effects that can change a watched file take part (`relevant`); a need that passes through
 an effect that does not take part is followed to the relevant effects behind it.  Two crash
 points with the same candidates, the same durable set and the same acknowledgements give the
-same states; we visit the first of them.  Past `bound` states, a crash point is sampled: random
+same states; we visit the first of them, and a point whose next operation neither syncs nor
+acknowledges has no state that the next point lacks, so only the last of such a run is visited.  Past `bound` states, a crash point is sampled: random
 closed sets (seeded), plus its smallest and its largest.
 
 Two things keep large writes cheap (a 60 MB file is 15,000 page effects under posix):
@@ -130,9 +131,18 @@ class _NeedsThrough:
     def __getitem__(self, effect: int) -> frozenset[int]:
         found = self.cache.get(effect)
         if found is None:
+            # A loop, not recursion: a temp file's ext4 growth is a chain as long as its writes.
             reached: set[int] = set()
-            for need in self.needs[effect]:
-                reached |= self[need] if need in self.ignored else {need}
+            todo, visited = list(self.needs[effect]), set()
+            while todo:
+                need = todo.pop()
+                if need in visited:
+                    continue
+                visited.add(need)
+                if need in self.ignored:
+                    todo.extend(self.needs[need])
+                else:
+                    reached.add(need)
             found = self.cache[effect] = frozenset(reached)
         return found
 
@@ -153,7 +163,7 @@ def states_at(plan: Plan, ops: list[Op], point: int,
     """Every dependency-closed state at one crash point (no bound, no deduplication)."""
     relevant = set(range(len(plan.effects))) if relevant is None else set(relevant)
     needs = _relevant_needs(plan, relevant)
-    for at, executed, durable, _ in _points(plan, ops, relevant, needs):
+    for at, executed, durable, _ in _points(plan, ops, relevant, needs, every=True):
         if at == point:
             return set(_closed_sets([e for e in executed if e not in durable], durable, needs))
     raise ValueError(f"no crash point {point}: there are {len(ops)} operations")
@@ -171,8 +181,8 @@ def _distinct_points(points: Iterator[tuple]) -> Iterator[tuple]:
             yield point
 
 
-def _points(plan: Plan, ops: list[Op], relevant: set[int],
-            needs: list[frozenset[int]]) -> Iterator[Point]:
+def _points(plan: Plan, ops: list[Op], relevant: set[int], needs: list[frozenset[int]],
+            every: bool = False) -> Iterator[Point]:
     by_op: dict[int, list[int]] = {}
     for index, effect in enumerate(plan.effects):
         if index in relevant:
@@ -181,6 +191,7 @@ def _points(plan: Plan, ops: list[Op], relevant: set[int],
     last_sync: dict[object, int] = {}  # key → index of the latest op that synced it
     sync_all = -1
     acks = 0
+    durable: frozenset[int] = frozenset()
     for point in range(len(ops) + 1):
         if point > 0:
             op_index = point - 1
@@ -192,11 +203,21 @@ def _points(plan: Plan, ops: list[Op], relevant: set[int],
                 else:
                     for key in keys:
                         last_sync[key] = op_index
+                # Only a sync makes effects durable: the set is recomputed there alone.
+                durable = _close({e for e in executed
+                                  if _synced(plan.effects[e], last_sync, sync_all)}, needs)
             if isinstance(ops[op_index], Ack):
                 acks += 1
-        durable = _close({e for e in executed
-                          if _synced(plan.effects[e], last_sync, sync_all)}, needs)
-        yield point, list(executed), durable, acks
+        if every or not _dominated(point, plan, ops):
+            yield point, list(executed), durable, acks
+
+
+def _dominated(point: int, plan: Plan, ops: list[Op]) -> bool:
+    """Whether the next point has every state of this one: the next operation neither
+    acknowledges nor syncs, so the same effects stay durable, the same acknowledgements have
+    run, and a closed set now is still one after it.  Only the last point of such a run is
+    visited (where the report shows what was lost), which keeps many writes cheap."""
+    return point < len(ops) and not isinstance(ops[point], Ack) and point not in plan.syncs
 
 
 def _synced(effect: Effect, last_sync: dict[object, int], sync_all: int) -> bool:

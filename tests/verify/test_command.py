@@ -79,7 +79,7 @@ def test_a_naive_writer_fails_with_its_states_in_words(existing, monkeypatch, ca
             "       lost:      #1 write 8 bytes at offset 0 to data.json.tmp [size, data]") in out
     # Where stdout is a file, each print is also a write: the operation numbers move.
     assert re.search(r"data.json is old after the acknowledgement, promised by #\d+ print "
-                     r"'saved' \(acknowledgement\): it holds 9 bytes", out)
+                     r"'saved' \(acknowledgement\): it holds 9 bytes b'\{\"a\": 0\}\\n'\n", out)
     # posix: before the print, the rename alone (empty), with the size (zeros, torn), with the
     # data but not the size (empty); after it, every state but the complete one.
     assert out.rstrip().endswith("verdict: NOT DURABLE under posix (10 violating states); "
