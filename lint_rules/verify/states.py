@@ -9,8 +9,9 @@ Only effects that can change a watched file take part (`relevant`); a need that 
 an effect that does not take part is followed to the relevant effects behind it.  Two crash
 points with the same candidates, the same durable set and the same acknowledgements give the
 same states; we visit the first of them, and a point whose next operation neither syncs nor
-acknowledges has no state that the next point lacks, so only the last of such a run is visited.  Past `bound` states, a crash point is sampled: random
-closed sets (seeded), plus its smallest and its largest.
+acknowledges has no state that the next point lacks, so only the last of such a run is
+visited.  Past `bound` states, a crash point is sampled: random closed sets (seeded), plus its
+smallest and its largest.
 
 Two things keep large writes cheap (a 60 MB file is 15,000 page effects under posix):
 - with a `Reach` for the watched path, the data effects of an inode the path cannot name at a
