@@ -10,6 +10,8 @@ from .models import Plan
 from .ops import Ack, describe
 
 MAX_OPS_LISTED = 60
+MAX_OPS_PER_STATE = 12
+MAX_PAGES_LISTED = 4
 
 
 def render(verification: Verification, limit: int = 10) -> str:
@@ -145,21 +147,32 @@ def _state(number: int, verdict: StateVerdict, verification: Verification, plan:
     return lines
 
 
-def _effects(indices: list[int], plan, ops, short) -> str:
-    """Effects grouped by operation: `#2 write 8 bytes ... [size]`."""
+def _effects(indices: list[int], plan: Plan, ops, short) -> str:
+    """Effects grouped by operation: `#2 write 8 bytes ... [size]`; a long list (a large file
+    is thousands of pages, in hundreds of writes) is cut short with a count."""
     if not indices:
         return "nothing"
+    per_op = Counter(effect.op for effect in plan.effects)
+    pages = Counter(effect.op for effect in plan.effects if effect.part.startswith("data["))
     by_op: dict[int, list[str]] = {}
     for index in indices:
         effect = plan.effects[index]
         by_op.setdefault(effect.op, []).append(effect.part)
     items = []
-    for op, parts in by_op.items():
-        detail = ", ".join(p for p in parts if p)
-        total = sum(1 for e in plan.effects if e.op == op)
-        suffix = f" [{detail}]" if detail and total > 1 else ""
+    for op, parts in list(by_op.items())[:MAX_OPS_PER_STATE]:
+        suffix = f" [{_parts(parts, pages[op])}]" if any(parts) and per_op[op] > 1 else ""
         items.append(f"#{op} {describe(ops[op], short)}{suffix}")
+    if len(by_op) > MAX_OPS_PER_STATE:
+        items.append(f"... and {len(by_op) - MAX_OPS_PER_STATE} more operations")
     return "; ".join(items)
+
+
+def _parts(parts: list[str], pages_of_op: int) -> str:
+    pages = [p for p in parts if p.startswith("data[")]
+    if len(pages) <= MAX_PAGES_LISTED:
+        return ", ".join(p for p in parts if p)
+    others = [p for p in parts if p and not p.startswith("data[")]
+    return ", ".join([*others, f"{len(pages)} of its {pages_of_op} data pages"])
 
 
 def _held(file: FileState) -> str:

@@ -2,6 +2,7 @@
 what old and new are, and the verdicts."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lint_rules.verify.check import analyse
@@ -83,3 +84,28 @@ def test_every_crash_point_counts_each_distinct_state_once():
     file = result.results["posix"].files["/w/data.json"]
     keys = [(v.state.persisted, v.files[0].acknowledged is not None) for v in file.verdicts]
     assert len(keys) == len(set(keys)) == 16
+
+
+def many_writes_trace(writes: int, size: int) -> str:
+    lines = ['1  openat(AT_FDCWD</w>, "data.json.tmp", O_WRONLY|O_CREAT|O_TRUNC, 0666) = '
+             '3</w/data.json.tmp>']
+    lines += [f'1  write(3</w/data.json.tmp>, "{"x" * size}", {size}) = {size}'] * writes
+    lines += ['1  rename("data.json.tmp", "data.json") = 0',
+              '1  write(1</dev/pts/0>, "saved\\n", 6) = 6']
+    return "\n".join(lines) + "\n"
+
+
+def test_a_state_of_many_operations_is_listed_with_a_count():
+    result = analyse(many_writes_trace(20, 3), Snapshot(("/w",), {"/w/data.json": OLD}), "/w")
+    report = result.report(limit=1)
+    lost = next(line for line in report.splitlines() if line.strip().startswith("lost:"))
+    assert lost.count("; #") == 11  # twelve operations named, then a count of the rest
+    assert re.search(r"; \.\.\. and \d+ more operations$", lost)
+
+
+def test_a_write_of_many_pages_is_listed_with_a_count():
+    result = analyse(many_writes_trace(1, 5 * 4096), Snapshot(("/w",), {"/w/data.json": OLD}),
+                     "/w")
+    report = result.report()
+    assert "#1 write 20480 bytes at offset 0 to data.json.tmp [size, 5 of its 5 data pages]" \
+        in report
