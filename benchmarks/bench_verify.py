@@ -4,8 +4,9 @@ A writer puts 60 MB into a new file in 4 MiB writes (15 syscalls, 15,360 pages: 
 each page is an effect that can persist alone), then renames it into place. Two writers: the
 full protocol (flush, fsync, rename, directory fsync) and a naive one (no fsync at all, the
 case that samples the most states). Each run is a fresh `durable-writes verify --model both`
-process; its wall time and peak RSS (the largest of it, strace and the traced program, from
-wait4) are printed with the verdict line.
+process; its wall time, CPU time (user + system, of it, strace and the traced program: what a
+busy machine does not inflate) and peak RSS (the largest of the three), from wait4, are printed
+with the verdict line.
 
 Run: python benchmarks/bench_verify.py [--megabytes 60] [--piece-kib 4096] [--repeat 1]
 (`--piece-kib 8` is what Python's buffered writes make: 7,300 writes of 8 KiB.)
@@ -44,8 +45,9 @@ def command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "lint_rules.cli"]
 
 
-def run_once(total: int, piece: int, writer: str) -> tuple[float, int, str]:
-    """(seconds, peak RSS in MiB, verdict line) of one verify run in a scratch directory."""
+def run_once(total: int, piece: int, writer: str) -> tuple[float, float, int, str]:
+    """(wall seconds, CPU seconds, peak RSS in MiB, verdict line) of one verify run in a
+    scratch directory."""
     with tempfile.TemporaryDirectory(prefix="bench-verify-") as scratch:
         script = os.path.join(scratch, "writer.py")
         with open(script, "w") as fh:
@@ -70,7 +72,8 @@ def run_once(total: int, piece: int, writer: str) -> tuple[float, int, str]:
     if code not in (0, 1):
         raise SystemExit(f"verify failed with {code}: {errors}")
     # ru_maxrss is in KiB on Linux: the largest of the process and its waited-for children.
-    return elapsed, usage.ru_maxrss // 1024, report.rstrip().splitlines()[-1]
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss // 1024, report.rstrip().splitlines()[-1]
 
 
 def main() -> None:
@@ -83,8 +86,9 @@ def main() -> None:
     print(f"{args.megabytes} MB in {args.piece_kib} KiB writes, --model both")
     for writer in ("protocol", "naive"):
         for _ in range(args.repeat):
-            elapsed, peak, verdict = run_once(total, piece, writer)
-            print(f"  {writer:8} {elapsed:6.1f} s  peak RSS {peak:5d} MiB  {verdict}")
+            elapsed, cpu, peak, verdict = run_once(total, piece, writer)
+            print(f"  {writer:8} {elapsed:6.1f} s wall  {cpu:6.1f} s CPU  peak RSS {peak:5d} MiB"
+                  f"  {verdict}")
 
 
 if __name__ == "__main__":

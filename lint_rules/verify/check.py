@@ -25,7 +25,7 @@ from typing import Iterable
 from .lower import Lowered, lower
 from .models import MODELS, DataPut, DirMake, EntryLink, EntryMove, EntryUnlink, Plan, SizeSet
 from .ops import Ack, Create, Mkdir, Op, Rename
-from .replay import EMPTY, MISSING, NEW, TORN, classify, read_path
+from .replay import EMPTY, MISSING, NEW, TORN, Scratch, classify, read_path
 from .runner import DEFAULT_MAX_WRITE, inherited_files, run_traced
 from .snapshot import MAX_BYTES, MAX_FILES, Snapshot, real, take_snapshot
 from .states import DEFAULT_BOUND, CrashState, Enumeration, Reach, crash_states
@@ -179,8 +179,10 @@ def analyse(trace: str | Iterable[str], snapshot: Snapshot, cwd: str, returncode
             # file's verdict depends on nothing else.  Several files cost a sum, not a product.
             relevant, reach = _relevant(plan, ops, lowered, path)
             enumeration = crash_states(plan, ops, relevant, bound, seed, reach)
+            scratch = Scratch()
             verdicts = _distinct_verdicts(
-                _judge(state, plan, lowered, made_dirs, verification, path, promises[path])
+                _judge(state, plan, lowered, made_dirs, verification, path, promises[path],
+                       scratch)
                 for state in enumeration.states)
             files[path] = FileResult(path, relevant, enumeration, verdicts)
         verification.results[name] = ModelResult(name, plan, files)
@@ -260,14 +262,17 @@ def _parents(path: str):
 
 
 def _judge(state: CrashState, plan: Plan, lowered: Lowered, made_dirs: set[str],
-           verification: Verification, path: str, promise: int | None) -> StateVerdict:
+           verification: Verification, path: str, promise: int | None,
+           scratch: Scratch) -> StateVerdict:
     held = read_path(path, lowered.initial, lowered.initial_content,
-                     (plan.effects[e].change for e in sorted(state.persisted)), made_dirs)
+                     (plan.effects[e].change for e in sorted(state.persisted)), made_dirs,
+                     scratch)
     old, new = verification.old[path], verification.new[path]
     kind = classify(held, old, new)
     acknowledged = promise if promise is not None and promise < state.point else None
     return StateVerdict(state, [FileState(path, kind, None if held is None else len(held),
-                                          bytes((held or b"")[:PREVIEW]), acknowledged,
+                                          b"" if held is None else held.preview(PREVIEW),
+                                          acknowledged,
                                           _violation(kind, old, new, acknowledged))])
 
 

@@ -192,7 +192,7 @@ def contents_by_acknowledgements_of(ops, model: str, with_reach: bool = True):
         held = read_path("/d/f", {"/d/f": 1}, {1: OLD_F},
                          [plan.effects[e].change for e in sorted(state.persisted)])
         acks = sum(isinstance(op, Ack) for op in ops[:state.point])
-        seen.add((acks, None if held is None else bytes(held)))
+        seen.add((acks, None if held is None else bytes(held)))  # a copy: the buffer is reused
     return seen, enumeration
 
 
