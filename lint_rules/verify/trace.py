@@ -56,6 +56,7 @@ def iter_calls(lines: Iterable[str]) -> Iterator[Syscall]:
     pending: dict[int | None, str] = {}
     for number, raw in enumerate(lines, start=1):
         pid, body = _split_pid(raw)
+        del raw  # a line holds a whole write buffer, four characters a byte: keep one copy
         if not body or body.startswith(("---", "+++", "strace:")):
             continue
         if body.endswith(_UNFINISHED):
@@ -68,6 +69,7 @@ def iter_calls(lines: Iterable[str]) -> Iterator[Syscall]:
                 continue  # the entry was before the trace started
             body = head + resumed.group(2)
         call = parse_call(body, pid, number)
+        del body  # its arguments are in the call; the line need not live while it is lowered
         if call is not None:
             yield call
 
@@ -91,7 +93,7 @@ def parse_call(body: str, pid: int | None = None, line: int = 0) -> Syscall | No
     rest = body[end + 1:].strip()
     if not rest.startswith("="):
         return None
-    args = tuple(split_args(body[match.end():end]))
+    args = tuple(split_args(body, match.end(), end))
     return Syscall(pid, match.group(1), args, rest[1:].strip(), line)
 
 
@@ -132,22 +134,28 @@ def _string_end(text: str, start: int) -> int:
     """Index just past the closing quote of the string that opens at `start`."""
     quote = text.find('"', start + 1)
     while quote >= 0:
-        backslashes = quote - len(text[start + 1:quote].rstrip("\\")) - start - 1
-        if backslashes % 2 == 0:
+        before = quote  # an escaped quote has an odd number of backslashes before it
+        while before > start + 1 and text[before - 1] == "\\":
+            before -= 1
+        if (quote - before) % 2 == 0:
             return quote + 1
         quote = text.find('"', quote + 1)
     raise TraceError(f"unterminated string in trace: {text[start:start + 60]!r}")
 
 
-def split_args(text: str) -> list[str]:
-    """Top-level comma-separated arguments (quotes, brackets and -y annotations respected)."""
+def split_args(text: str, begin: int = 0, end: int | None = None) -> list[str]:
+    """Top-level comma-separated arguments of `text[begin:end]` (quotes, brackets and -y
+    annotations respected), without copying that span first."""
+    end = len(text) if end is None else end
     parts: list[str] = []
-    start = 0
-    for i, ch, depth in _scan(text):
+    start = begin
+    for i, ch, depth in _scan(text, begin):
+        if i >= end:
+            break
         if ch == "," and depth == 0:
             parts.append(text[start:i].strip())
             start = i + 1
-    tail = text[start:].strip()
+    tail = text[start:end].strip()
     if tail or parts:
         parts.append(tail)
     return parts
