@@ -196,15 +196,18 @@ def _unexplained(before: Snapshot, lowered: Lowered, after: Snapshot | None,
     if after is None:
         return []
     paths = sorted(set(before.files) | set(after.files) | set(lowered.final))
-    return [f"{short(path)}: what it holds after the run ({_size(after.before(path))}) is not "
-            "what the traced operations produce "
-            f"({_size(lowered.final.get(path, before.before(path)))}): written through mmap, "
-            "or by a process outside the trace?"
-            for path in paths if before.knows(path)
-            and after.before(path) != lowered.final.get(path, before.before(path))]
+    notes = []
+    for path in paths:
+        replayed = lowered.final.get(path, before.before(path))
+        if before.knows(path) and after.before(path) != replayed:
+            notes.append(f"{short(path)}: what it holds after the run "
+                         f"({size_in_words(after.before(path))}) is not what the traced "
+                         f"operations produce ({size_in_words(replayed)}): written through "
+                         "mmap, or by a process outside the trace?")
+    return notes
 
 
-def _size(content: bytes | None) -> str:
+def size_in_words(content: bytes | None) -> str:
     return "missing" if content is None else f"{len(content)} bytes"
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import shlex
 from collections import Counter
 
-from .check import FileResult, FileState, ModelResult, StateVerdict, Verification
+from .check import (FileResult, FileState, ModelResult, StateVerdict, Verification,
+                    size_in_words)
 from .models import Plan
 from .ops import Ack, describe
 
@@ -44,13 +45,9 @@ def _watched(verification: Verification, short) -> list[str]:
         return ["watched files: none of the watched paths was written, renamed or removed"]
     lines = ["watched files:"]
     for path in verification.watched:
-        lines.append(f"  {short(path)}: old {_size(verification.old[path])}, "
-                     f"new {_size(verification.new[path])}")
+        lines.append(f"  {short(path)}: old {size_in_words(verification.old[path])}, "
+                     f"new {size_in_words(verification.new[path])}")
     return lines
-
-
-def _size(content: bytes | None) -> str:
-    return "missing" if content is None else f"{len(content)} bytes"
 
 
 def _operations(verification: Verification, short) -> list[str]:
