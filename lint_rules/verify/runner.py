@@ -72,9 +72,9 @@ def inherited_files(fds: tuple[int, ...] = (0, 1, 2)) -> dict[int, tuple[int, bo
         try:
             with open(f"/proc/self/fdinfo/{fd}") as fh:
                 fields = dict(line.split(":", 1) for line in fh if ":" in line)
-        except OSError:
-            continue
-        found[fd] = (int(fields["pos"]), bool(int(fields["flags"], 8) & os.O_APPEND))
+            found[fd] = (int(fields["pos"]), bool(int(fields["flags"], 8) & os.O_APPEND))
+        except (OSError, KeyError, ValueError):
+            continue  # closed, or no /proc: the offset is taken as 0, as before
     return found
 
 
