@@ -54,9 +54,13 @@ def iter_calls(lines: Iterable[str]) -> Iterator[Syscall]:
     """The calls of a trace read line by line (a file object will do), as they complete: a
     trace holds every byte written, so it is never held whole."""
     pending: dict[int | None, str] = {}
-    for number, raw in enumerate(lines, start=1):
+    number = 0
+    # Not enumerate(): its reused result tuple would keep each line alive while the next one
+    # is parsed, and a line holds a whole write buffer, four characters a byte.
+    for raw in lines:
+        number += 1
         pid, body = _split_pid(raw)
-        del raw  # a line holds a whole write buffer, four characters a byte: keep one copy
+        del raw
         if not body or body.startswith(("---", "+++", "strace:")):
             continue
         if body.endswith(_UNFINISHED):
@@ -75,11 +79,15 @@ def iter_calls(lines: Iterable[str]) -> Iterator[Syscall]:
 
 
 def _split_pid(line: str) -> tuple[int | None, str]:
+    """The pid and the call's text, in one copy (a line can be hundreds of megabytes)."""
     match = _PID_PREFIX.match(line)
-    if not match:
-        return None, line.strip()
-    pid = match.group(1) or match.group(2)
-    return int(pid), line[match.end():].strip()
+    start = match.end() if match else 0
+    stop = len(line)
+    while stop > start and line[stop - 1].isspace():
+        stop -= 1
+    while start < stop and line[start].isspace():
+        start += 1
+    return (int(match.group(1) or match.group(2)) if match else None), line[start:stop]
 
 
 def parse_call(body: str, pid: int | None = None, line: int = 0) -> Syscall | None:
@@ -166,7 +174,8 @@ def decode_c_string(quoted: str) -> bytes:
     if not quoted.startswith('"'):
         raise TraceError(f"expected a string argument, got {quoted[:60]!r}")
     end = _string_end(quoted, 0)
-    return _unescape(quoted[1:end - 1])
+    hexed = _all_hex(quoted if end == len(quoted) else quoted[:end], 1, end - 1)
+    return hexed if hexed is not None else _unescape(quoted[1:end - 1])
 
 
 def is_cut_off(quoted: str) -> bool:
@@ -175,7 +184,7 @@ def is_cut_off(quoted: str) -> bool:
 
 
 def _unescape(body: str) -> bytes:
-    hexed = _all_hex(body)
+    hexed = _all_hex(body, 0, len(body))
     if hexed is not None:
         return hexed
     out = bytearray()
@@ -192,13 +201,14 @@ def _unescape(body: str) -> bytes:
     return bytes(out)
 
 
-def _all_hex(body: str) -> bytes | None:
-    """The bytes of a string that is nothing but `\\xNN` escapes (what -xx prints), decoded at C
-    speed; None for any other string."""
-    count = body.count("\\x")
-    if not count or count * 4 != len(body) or not body.isascii():
+def _all_hex(text: str, start: int, stop: int) -> bytes | None:
+    """The bytes of `text[start:stop]` if it is nothing but `\\xNN` escapes (what -xx prints),
+    decoded at C speed without slicing it out; None otherwise.  Outside the span `text` may
+    hold only the quotes around it."""
+    count = text.count("\\x", start, stop)
+    if not count or count * 4 != stop - start or not text.isascii():
         return None
-    digits = body.encode("ascii").translate(None, b"\\x")
+    digits = text.encode("ascii").translate(None, b'\\x"')
     if len(digits) != 2 * count:
         return None
     try:
