@@ -472,6 +472,7 @@ def test_command_exit_codes_end_to_end(tmp_path):
     assert durable_writes(tmp_path, "check", "missing.py").returncode == 2
 
 
+@pytest.mark.strace
 def test_verify_is_reached_through_the_command(tmp_path, monkeypatch, capsys):
     """`durable-writes verify` runs the program under strace and judges its writes."""
     (tmp_path / "state.json").write_text('{"v": 1}\n')

@@ -2,8 +2,10 @@
 
 `add_arguments(parser)` fills a (sub)parser, including its description, epilog and
 `handler=run` default; `run(args)` returns the exit status: 0 when no crash state violates
-durability, 1 when one does, 2 when the run could not be verified (usage, strace missing or
-not permitted, a trace we cannot read).
+durability, 1 when one does, 2 when the run could not be verified: usage, a missing command,
+strace missing or not permitted, a limit reached, or a watched file changed in a way the trace
+does not show (mmap, O_DIRECT, io_uring, several processes, content the replay does not
+produce).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import sys
 from .check import verify
 from .models import MODELS
 from .runner import DEFAULT_MAX_WRITE, StraceError
-from .snapshot import SnapshotTooLarge
+from .snapshot import MAX_BYTES, MAX_FILES, SnapshotTooLarge
 from .states import DEFAULT_BOUND
 from .trace import TraceError
 
@@ -58,13 +60,18 @@ states:
   and largest states plus random closed ones, --seed) and the output says how many points
   were sampled.
 
+limits:
+  each limit that stops a run names its option and the value needed: --max-write-bytes (the
+  longest write to a watched file or stdout whose bytes strace keeps), --max-watch-bytes and
+  --max-watch-files (what is read from the watch roots, before and after the run).
+
 assumptions and what is not covered:
-  - one program on an otherwise idle file system; several processes racing on a watched file
-    are traced but their interleaving is taken as the one observed;
-  - writes through mmap are not seen (a warning names files whose content after the run the
-    trace does not explain); O_DIRECT writes are treated like buffered ones;
-  - hard links, symlink creation, fallocate, RENAME_EXCHANGE and renames of directories are
-    not modelled; they are reported when they touch a watched path;
+  - one program on an otherwise idle file system: a watched file whose content after the run
+    is not what the traced operations produce makes the run unverifiable (exit 2);
+  - so does any mechanism the trace cannot follow on a watched file: a shared writable mmap,
+    O_DIRECT, io_uring or Linux AIO (any use), splice/tee/vmsplice, hard links, symlink
+    creation, fallocate, RENAME_EXCHANGE, renames of directories, and a file changed by
+    several processes or threads (other interleavings are not explored);
   - ext4's writeback on close after a truncate is not modelled; fdatasync counts as fsync;
   - an open(O_CREAT) of a path outside the watch roots is taken to create the file;
   - acknowledgements are lines written to fd 1; for Python programs PYTHONUNBUFFERED=1 is
@@ -74,7 +81,9 @@ assumptions and what is not covered:
 exit status:
   0  no violating state under any checked model
   1  violating states
-  2  the run could not be verified (usage, strace missing or not permitted, unreadable trace)
+  2  the run could not be verified: usage, a missing command, strace missing or not
+     permitted, a limit reached (each error names the option that raises it), an unreadable
+     trace, or a watched file changed in a way the trace does not show ("unverifiable")
 """
 
 
@@ -93,8 +102,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--show", type=_positive, default=10, metavar="N",
                         help="violating states to print per model (default: 10)")
     parser.add_argument("--max-write-bytes", type=_positive, default=DEFAULT_MAX_WRITE,
-                        metavar="N", help="longest write buffer strace captures "
+                        metavar="N", help="longest single write whose bytes strace captures "
                                           f"(default: {DEFAULT_MAX_WRITE})")
+    parser.add_argument("--max-watch-bytes", type=_positive, default=MAX_BYTES, metavar="N",
+                        help="most bytes read from the watch roots, before and after the run "
+                             f"(default: {MAX_BYTES})")
+    parser.add_argument("--max-watch-files", type=_positive, default=MAX_FILES, metavar="N",
+                        help=f"most files under the watch roots (default: {MAX_FILES})")
     parser.add_argument("--timeout", type=float, metavar="SECONDS",
                         help="stop the command after this long")
     # Not dest="command": the top-level parser keeps the subcommand's name there.
@@ -113,11 +127,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         verification = verify(command, watch=args.watch, models=models, bound=args.max_states,
                               seed=args.seed, max_write_bytes=args.max_write_bytes,
-                              timeout=args.timeout)
+                              max_watch_bytes=args.max_watch_bytes,
+                              max_watch_files=args.max_watch_files, timeout=args.timeout)
     except (StraceError, TraceError, SnapshotTooLarge, OSError) as exc:
         return _error(str(exc))
     sys.stdout.flush()
     sys.stdout.write(verification.report(limit=args.show))
+    if verification.unverifiable:
+        return EXIT_ERROR
     return EXIT_DURABLE if verification.ok else EXIT_VIOLATIONS
 
 

@@ -6,13 +6,16 @@ so that we know the final ("new") content of every path.  File descriptors are t
 table for all traced processes (threads share it; a forked child's copies keep their numbers);
 when the table disagrees with the path strace resolved for an fd, the path wins.
 
-What we cannot see is recorded in `gaps` rather than guessed silently: a string strace cut
-short, data copied from a file whose content we do not know, rename flags we do not model.
+What we cannot see is recorded in `gaps` rather than guessed silently, when it touches a watched
+file: a mechanism we do not model (a shared writable mmap, O_DIRECT, io_uring, splice, hard
+links...), data copied from a file whose content we do not know, several processes changing one
+file.  A gap makes the run unverifiable: the crash states would be those of another program.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from .ops import Ack, Create, Fsync, Mkdir, Op, Rename, SyncAll, Truncate, Unlink, Write
 from .snapshot import Snapshot
@@ -25,8 +28,9 @@ TRACED_SYSCALLS = (
     "ftruncate", "truncate", "fsync", "fdatasync", "sync", "syncfs", "rename", "renameat",
     "renameat2", "unlink", "unlinkat", "mkdir", "mkdirat", "close", "dup", "dup2", "dup3",
     "fcntl", "chdir", "fchdir", "sendfile", "copy_file_range",
-    # Not modelled; traced so that a run that uses them says so.
-    "msync", "fallocate", "link", "linkat", "symlink", "symlinkat", "openat2",
+    # Not modelled; traced so that a run that uses them on a watched file says so.
+    "mmap", "fallocate", "link", "linkat", "symlink", "symlinkat", "openat2", "splice",
+    "vmsplice", "tee", "io_uring_setup", "io_submit",
 )
 _NOT_FILES = ("/dev/", "/proc/", "/sys/")
 
@@ -52,8 +56,10 @@ class Lowered:
 
 
 class _Lowering:
-    def __init__(self, snapshot: Snapshot, cwd: str) -> None:
+    def __init__(self, snapshot: Snapshot, cwd: str,
+                 inherited: dict[int, tuple[int, bool]] | None = None) -> None:
         self.snapshot = snapshot
+        self.inherited = dict(inherited or {})  # fd → (offset, O_APPEND) before the run
         self.cwd0 = cwd
         self.cwd: dict[int | None, str] = {}
         self.entries: dict[str, int] = {}
@@ -67,6 +73,7 @@ class _Lowering:
         self.touched: set[str] = set()
         self.gaps: list[str] = []
         self.stdout_line = bytearray()
+        self.changed_by: dict[int, set[int | None]] = {}  # inode → the tasks that changed it
 
     # -- namespace ---------------------------------------------------------------------------
     def lookup(self, path: str, unknown_exists: bool) -> int | None:
@@ -103,6 +110,15 @@ class _Lowering:
         data = self.content[ino]
         return len(data) if data is not None else 0
 
+    def watched(self, path: str | None) -> bool:
+        return path is not None and self.snapshot.knows(path)
+
+    def gap(self, call: Syscall, what: str) -> None:
+        self.gaps.append(f"line {call.line}: {what}")
+
+    def changed(self, ino: int, call: Syscall) -> None:
+        self.changed_by.setdefault(ino, set()).add(call.pid)
+
     def emit(self, op: Op, changed: frozenset[str] = frozenset()) -> None:
         self.ops.append(op)
         self.changes.append(changed)
@@ -132,6 +148,8 @@ class _Lowering:
             return known
         fresh = _Description(ref.path, None)
         if ref.fd is not None:
+            if ref.fd not in self.fds and ref.fd in self.inherited:
+                fresh.offset, fresh.append = self.inherited.pop(ref.fd)
             self.fds[ref.fd] = fresh
         return fresh
 
@@ -139,7 +157,8 @@ class _Lowering:
         if desc.ino is None:
             desc.ino = self.lookup(desc.path, unknown_exists=True)
             if desc.ino is None:
-                self.gaps.append(f"{desc.path} was written but its creation was not traced")
+                if self.watched(desc.path):
+                    self.gaps.append(f"{desc.path} was written but its creation was not traced")
                 desc.ino = self._create(desc.path)
         return desc.ino
 
@@ -182,15 +201,34 @@ class _Lowering:
             self.emit(Ack(line.decode("utf-8", "replace")))
 
 
-def lower(calls: list[Syscall], snapshot: Snapshot, cwd: str) -> Lowered:
-    state = _Lowering(snapshot, os.path.normpath(cwd))
+def lower(calls: Iterable[Syscall], snapshot: Snapshot, cwd: str,
+          inherited: dict[int, tuple[int, bool]] | None = None) -> Lowered:
+    """`inherited`: offset and O_APPEND of the files the command got open (its stdout)."""
+    state = _Lowering(snapshot, os.path.normpath(cwd), inherited)
     for call in calls:
         handler = _HANDLERS.get(call.name)
         if handler is not None and call.ok:
             handler(state, call)
+    state.gaps += _races(state)
     final = {path: _final(state, path) for path in state.touched}
     return Lowered(state.ops, state.initial, state.initial_content, final, state.changes,
                    state.gaps)
+
+
+def _races(state: _Lowering) -> list[str]:
+    """Watched files changed by more than one thread or process: we replay the interleaving
+    strace saw, and another schedule could leave other bytes and other crash states."""
+    names: dict[int, set[str]] = {}
+    for op in state.ops:
+        if isinstance(op, (Write, Truncate)):
+            names.setdefault(op.ino, set()).add(op.path)
+    gaps = []
+    for ino, tasks in state.changed_by.items():
+        watched = sorted(p for p in names.get(ino, ()) if state.watched(p))
+        if len(tasks) > 1 and watched:
+            gaps.append(f"{watched[0]} is changed by {len(tasks)} threads or processes; other "
+                        "interleavings than the one traced are not explored")
+    return gaps
 
 
 def _final(state: _Lowering, path: str) -> bytes | None:
@@ -213,6 +251,9 @@ def _open(state: _Lowering, call: Syscall) -> None:
     resolved = state.resolve(call, dirfd, raw_path)  # also learns the cwd from AT_FDCWD<...>
     path = opened.path or resolved
     writable = bool(flags & {"O_WRONLY", "O_RDWR"})
+    if "O_DIRECT" in flags and state.watched(path):
+        state.gap(call, f"{path} is opened with O_DIRECT, which bypasses the page cache; "
+                        "its ordering is not modelled")
     desc = _Description(path, None, append="O_APPEND" in flags)
     if writable or "O_CREAT" in flags:
         ino = state.lookup(path, unknown_exists="O_CREAT" not in flags)
@@ -238,16 +279,21 @@ def _write(state: _Lowering, call: Syscall) -> None:
     if desc is None and ref.fd != 1:
         return  # a pipe, a socket, a device: nothing that persists
     if len(data) < count:
-        if cut:
-            raise TraceError(f"line {call.line}: strace cut a {count}-byte {call.name} short; "
-                             "raise --max-write-bytes")
-        raise TraceError(f"line {call.line}: {call.name} of {count} bytes shows {len(data)}")
+        if not cut:
+            raise TraceError(f"line {call.line}: {call.name} of {count} bytes shows {len(data)}")
+        if ref.fd == 1 or desc is None or state.watched(desc.path):
+            raise TraceError(f"line {call.line}: strace cut a {count}-byte {call.name} short "
+                             f"(it keeps --max-write-bytes, {len(data)}, of each buffer); raise "
+                             f"--max-write-bytes to at least {count}")
+        _write_unseen(state, call, desc, count)
+        return
     data = data[:count]
     if ref.fd == 1:
         state.acknowledge(data)
     if desc is None:
         return
     ino = state.file_of(desc)
+    state.changed(ino, call)
     if call.name in ("pwrite64", "pwritev", "pwritev2"):
         offset_arg = call.args[3]
         state.write(ino, int_arg(offset_arg), data)
@@ -255,6 +301,15 @@ def _write(state: _Lowering, call: Syscall) -> None:
     offset = state.size(ino) if desc.append else desc.offset
     state.write(ino, offset, data)
     desc.offset = offset + count
+
+
+def _write_unseen(state: _Lowering, call: Syscall, desc: _Description, count: int) -> None:
+    """A write outside the watch roots that strace cut short: its bytes do not matter unless
+    the file is later renamed onto a watched path, and then its content counts as unknown."""
+    ino = state.file_of(desc)
+    state.content[ino] = None
+    if call.name not in ("pwrite64", "pwritev", "pwritev2"):
+        desc.offset += count
 
 
 def _lseek(state: _Lowering, call: Syscall) -> None:
@@ -274,6 +329,7 @@ def _truncate(state: _Lowering, call: Syscall) -> None:
         ino = state.lookup(state.resolve(call, None, call.args[0]), unknown_exists=True)
         if ino is None:
             return
+    state.changed(ino, call)
     state.truncate(ino, length)
 
 
@@ -298,7 +354,8 @@ def _rename(state: _Lowering, call: Syscall) -> None:
         src = state.resolve(call, fd_arg(call.args[0]), call.args[1])
         dst = state.resolve(call, fd_arg(call.args[2]), call.args[3])
         if call.name == "renameat2" and "RENAME_EXCHANGE" in flags_arg(call.args[4]):
-            state.gaps.append(f"line {call.line}: RENAME_EXCHANGE is not modelled")
+            if state.watched(src) or state.watched(dst):
+                state.gap(call, "RENAME_EXCHANGE is not modelled")
             return
     ino = state.lookup(src, unknown_exists=True)
     if ino is None or src == dst:
@@ -307,8 +364,9 @@ def _rename(state: _Lowering, call: Syscall) -> None:
     if state.content[ino] is None and state.snapshot.knows(dst):
         state.gaps.append(f"line {call.line}: {src} is renamed onto watched {dst}, but it existed "
                           "before the run outside the watch roots: its content is unknown")
-    if any(p.startswith(src + os.sep) for p in state.entries):
-        state.gaps.append(f"line {call.line}: renaming directory {src} is not modelled")
+    if any(p.startswith(src + os.sep) for p in state.entries) and (
+            state.watched(src) or state.watched(dst)):
+        state.gap(call, f"renaming directory {src} is not modelled")
     del state.entries[src]
     state.entries[dst] = ino
     state.decided.add(dst)
@@ -378,35 +436,74 @@ def _copy(state: _Lowering, call: Syscall) -> None:
     start = explicit_in if explicit_in is not None else source.offset
     held = state.content[source_ino]
     if held is None:
-        state.gaps.append(f"line {call.line}: {call.name} copies from {source.path}, "
-                          "whose content we do not know (watch it)")
+        if state.watched(target.path):
+            state.gap(call, f"{call.name} copies from {source.path}, whose content we do not "
+                            "know (watch it)")
         held = bytearray(start + count)
     if explicit_in is None:
         source.offset += count
     explicit_out = _pointed_offset(out_offset_arg)
     offset = explicit_out if explicit_out is not None else (
         state.size(target_ino) if target.append else target.offset)
+    state.changed(target_ino, call)
     state.write(target_ino, offset, bytes(held[start:start + count]))
     if explicit_out is None:
         target.offset = offset + count
 
 
-def _unmodelled(state: _Lowering, call: Syscall) -> None:
-    """Calls whose effect on persistence we do not model: a gap, if it can touch a watched file
-    (msync names no file, so it always is one)."""
-    if call.name in ("fallocate",):
+def _mmap(state: _Lowering, call: Syscall) -> None:
+    """A shared, writable mapping of a watched file: its stores reach the file with no
+    syscall, so neither the bytes nor their order are in the trace."""
+    prot, flags = flags_arg(call.args[2]), flags_arg(call.args[3])
+    if "MAP_SHARED" not in flags or "PROT_WRITE" not in prot:
+        return
+    ref = fd_arg(call.args[4])
+    desc = state.description(ref) if ref.fd is not None and ref.fd >= 0 else None
+    if desc is not None and state.watched(desc.path):
+        state.gap(call, f"{desc.path} is mapped shared and writable (mmap): writes through "
+                        "the mapping are not in the trace")
+
+
+def _fcntl(state: _Lowering, call: Syscall) -> None:
+    if call.args[1:2] == ("F_SETFL",) and "O_DIRECT" in flags_arg(call.args[2]):
         desc = state.description(fd_arg(call.args[0]))
-        touches = desc is not None and state.snapshot.knows(desc.path)
-    elif call.name == "msync":
-        touches = True
+        if desc is not None and state.watched(desc.path):
+            state.gap(call, f"{desc.path} is switched to O_DIRECT, which bypasses the page "
+                            "cache; its ordering is not modelled")
+        return
+    _dup(state, call)
+
+
+def _unseen_io(state: _Lowering, call: Syscall) -> None:
+    """Asynchronous I/O (io_uring, Linux AIO): the operations are in shared memory, not in the
+    syscalls, so we cannot tell which files they touch; any use makes the run unverifiable."""
+    state.gap(call, f"{call.name}: asynchronous I/O is not traced, so its writes (if any "
+                    "touch watched files) are not seen")
+
+
+def _splice(state: _Lowering, call: Syscall) -> None:
+    """splice/tee/vmsplice move bytes through pipes, whose content we do not know."""
+    refs = [fd_arg(arg) for arg in call.args if arg[:1].isdigit() and "<" in arg]
+    targets = [state.description(ref) for ref in refs]
+    touched = sorted(d.path for d in targets if d is not None and state.watched(d.path))
+    if touched:
+        state.gap(call, f"{call.name} moves bytes through a pipe into {touched[0]}: "
+                        "they are not in the trace")
+
+
+def _unmodelled(state: _Lowering, call: Syscall) -> None:
+    """Calls whose effect on persistence we do not model: a gap, if it can touch a watched
+    file."""
+    if call.name == "fallocate":
+        desc = state.description(fd_arg(call.args[0]))
+        touches = desc is not None and state.watched(desc.path)
     else:
         # Paths taken relative to the cwd, whatever the dirfd: enough to tell a watched one.
-        touches = any(state.snapshot.knows(state.resolve(call, None, arg)) for arg in call.args
+        touches = any(state.watched(state.resolve(call, None, arg)) for arg in call.args
                       if arg.startswith('"'))
     if touches:
-        state.gaps.append(f"line {call.line}: {call.name} is not modelled "
-                          f"({'writes through mmap' if call.name == 'msync' else 'its effect'} "
-                          "may be missing from the crash states)")
+        state.gap(call, f"{call.name} is not modelled (its effect may be missing from the "
+                        "crash states)")
 
 
 def _pointed_offset(text: str) -> int | None:
@@ -424,9 +521,10 @@ _HANDLERS = {
     "fsync": _fsync, "fdatasync": _fsync, "sync": _sync, "syncfs": _sync,
     "rename": _rename, "renameat": _rename, "renameat2": _rename,
     "unlink": _unlink, "unlinkat": _unlink, "mkdir": _mkdir, "mkdirat": _mkdir,
-    "close": _close, "dup": _dup, "dup2": _dup, "dup3": _dup, "fcntl": _dup,
+    "close": _close, "dup": _dup, "dup2": _dup, "dup3": _dup, "fcntl": _fcntl,
     "chdir": _chdir, "fchdir": _chdir, "sendfile": _copy, "copy_file_range": _copy,
-    "msync": _unmodelled, "fallocate": _unmodelled, "link": _unmodelled,
+    "mmap": _mmap, "fallocate": _unmodelled, "link": _unmodelled,
     "linkat": _unmodelled, "symlink": _unmodelled, "symlinkat": _unmodelled,
-    "openat2": _unmodelled,
+    "openat2": _unmodelled, "splice": _splice, "vmsplice": _splice, "tee": _splice,
+    "io_uring_setup": _unseen_io, "io_submit": _unseen_io,
 }

@@ -182,7 +182,10 @@ def ext4(ops: list[Op]) -> Plan:
 
 
 def _pages(offset: int, data: bytes):
-    """`data` written at `offset`, cut at page boundaries of the file."""
+    """`data` written at `offset`, cut at page boundaries of the file (views of it, not
+    copies: a large write is thousands of pages)."""
+    if len(data) > PAGE:
+        data = memoryview(data)
     position = offset
     while position < offset + len(data):
         end = min(offset + len(data), (position // PAGE + 1) * PAGE)

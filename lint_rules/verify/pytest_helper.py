@@ -20,7 +20,9 @@ not a lambda or a closure); the child gets this process's `sys.path`.  The names
   `(path, kind, after_acknowledgement)`, the path relative to the working directory when it
   is below it), `.report()` (the violating states in words);
 - `assert_durable(...)` raises AssertionError with that report when any state violates
-  durability, and returns the `Verification` otherwise.
+  durability or the run is unverifiable (`.unverifiable`: something changed the watched files
+  that the trace does not show, such as a shared mmap), and returns the `Verification`
+  otherwise.
 
 Both raise RuntimeError if `func` raised in the child (its traceback is in the message), and
 StraceError if strace is missing or not permitted.
@@ -81,6 +83,9 @@ def assert_durable(func: Callable[..., Any], /, *args: Any,
                    timeout: float = 60.0, **kwargs: Any) -> Verification:
     """Like `verify_call`, and fail with the violating states in words if there are any."""
     verification = verify_call(func, *args, watch=watch, model=model, timeout=timeout, **kwargs)
+    if verification.unverifiable:
+        raise AssertionError(f"{_name(func)} could not be verified:\n"
+                             f"{verification.report(limit=5)}")
     if not verification.ok:
         raise AssertionError(f"{_name(func)} is not durable:\n{verification.report(limit=5)}")
     return verification

@@ -63,6 +63,97 @@ def rebuild(initial: dict[str, int], initial_content: dict[int, bytes | None],
     return disk
 
 
+class Held:
+    """A file's bytes in one crash state: the first `size` bytes of a scratch buffer that the
+    next state overwrites.  It compares equal to the bytes it holds without copying them (a
+    state can be as large as the file, and there are hundreds)."""
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, buffer: bytearray, size: int) -> None:
+        self.buffer, self.size = buffer, size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Held):
+            other = bytes(other)
+        return (isinstance(other, (bytes, bytearray)) and len(other) == self.size
+                and self.buffer.startswith(other))
+
+    def __bytes__(self) -> bytes:
+        return bytes(self.buffer[:self.size])
+
+    def preview(self, length: int) -> bytes:
+        return bytes(self.buffer[:min(length, self.size)])
+
+
+class Scratch:
+    """The buffer a file's crash states are rebuilt in, one after another, and zeros to clear
+    it with: a fresh buffer per state, faulted in page by page, cost more than all the rest.
+    Bytes go in through memoryviews, which copy once (a bytearray slice assignment from
+    anything but a bytearray first copies its source)."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.zeros = memoryview(b"")
+
+    def fill(self, data: bytes, capacity: int) -> memoryview:
+        """A view of the buffer, at least `capacity` long, holding `data` then zeros up to
+        `capacity`; release it before the next fill."""
+        if len(self.buffer) < capacity:
+            self.buffer.extend(bytes(capacity - len(self.buffer)))
+            self.zeros = memoryview(bytes(len(self.buffer)))
+        view = memoryview(self.buffer)
+        view[:len(data)] = data
+        self.clear(view, len(data), capacity)
+        return view
+
+    def clear(self, view: memoryview, start: int, end: int) -> None:
+        if end > start:
+            view[start:end] = self.zeros[:end - start]
+
+
+def read_path(path: str, initial: dict[str, int], initial_content: dict[int, bytes | None],
+              changes: Iterable[Change], made_dirs: set[str] = frozenset(),
+              scratch: Scratch | None = None) -> Held | None:
+    """What `path` holds after `changes`, the same as `rebuild(...).read(path)` but at the cost
+    of the one file: the names first, then the data of the inode the path names (data changes
+    do not depend on names), so other files' bytes are never copied or written.  The bytes are
+    built in `scratch` (pass the same one for each state of a file), valid until its next use."""
+    changes = list(changes)
+    disk = Disk(dict(initial), {}, set(made_dirs))
+    for change in changes:
+        if not isinstance(change, (SizeSet, DataPut)):
+            apply(disk, change)
+    ino = disk.entries.get(path)
+    if ino is None or not disk._reachable(path):
+        return None
+    return _contents(initial_content.get(ino) or b"",
+                     [c for c in changes if isinstance(c, (SizeSet, DataPut)) and c.ino == ino],
+                     scratch or Scratch())
+
+
+def _contents(data: bytes, changes: list[SizeSet | DataPut], scratch: Scratch) -> Held:
+    """`data` after the size and data changes, as `apply` makes them, in a buffer as long as
+    their largest extent (zeros, as unwritten blocks read), so that no write grows it."""
+    capacity = max([len(data)] + [c.offset + len(c.data) if isinstance(c, DataPut) else c.size
+                                  for c in changes])
+    size = len(data)
+    with scratch.fill(data, capacity) as blocks:
+        for change in changes:
+            if isinstance(change, DataPut):
+                blocks[change.offset:change.offset + len(change.data)] = change.data
+                if change.size is not None:
+                    size = change.size
+            else:
+                if change.cut:  # bytes past a truncation read as zeros if the file grows again
+                    scratch.clear(blocks, change.size, capacity)
+                size = change.size
+    return Held(scratch.buffer, size)
+
+
 def apply(disk: Disk, change: Change) -> None:
     match change:
         case EntryLink(path=path, ino=ino):
@@ -92,7 +183,7 @@ def apply(disk: Disk, change: Change) -> None:
                 inode.size = size
 
 
-def classify(held: bytes | None, old: bytes | None, new: bytes | None) -> str:
+def classify(held: bytes | Held | None, old: bytes | None, new: bytes | None) -> str:
     """new, missing, old, empty or torn, in that order of precedence (a file whose old and new
     content are equal is new; an absent file is missing even if it was absent before)."""
     if held == new:

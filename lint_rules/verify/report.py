@@ -5,12 +5,14 @@ from __future__ import annotations
 import shlex
 from collections import Counter
 
-from .check import FileResult, ModelResult, StateVerdict, Verification
+from .check import (FileResult, FileState, ModelResult, StateVerdict, Verification,
+                    size_in_words)
 from .models import Plan
 from .ops import Ack, describe
 
 MAX_OPS_LISTED = 60
-PREVIEW = 40
+MAX_OPS_PER_STATE = 12
+MAX_PAGES_LISTED = 4
 
 
 def render(verification: Verification, limit: int = 10) -> str:
@@ -19,7 +21,7 @@ def render(verification: Verification, limit: int = 10) -> str:
     lines += _watched(verification, short)
     lines += _operations(verification, short)
     for note in verification.gaps:
-        lines.append(f"not modelled: {note}")
+        lines.append(f"unverifiable: {note}")
     for note in verification.warnings:
         lines.append(f"warning: {note}")
     for result in verification.results.values():
@@ -43,13 +45,9 @@ def _watched(verification: Verification, short) -> list[str]:
         return ["watched files: none of the watched paths was written, renamed or removed"]
     lines = ["watched files:"]
     for path in verification.watched:
-        lines.append(f"  {short(path)}: old {_size(verification.old[path])}, "
-                     f"new {_size(verification.new[path])}")
+        lines.append(f"  {short(path)}: old {size_in_words(verification.old[path])}, "
+                     f"new {size_in_words(verification.new[path])}")
     return lines
-
-
-def _size(content: bytes | None) -> str:
-    return "missing" if content is None else f"{len(content)} bytes"
 
 
 def _operations(verification: Verification, short) -> list[str]:
@@ -88,7 +86,8 @@ def _file(verification: Verification, result: ModelResult, file: FileResult, sho
         how = "every dependency-closed state"
     else:
         how = (f"sampled at {enumeration.sampled_points} of them, where the states exceeded "
-               f"the bound ({enumeration.bound}): closed states drawn at random")
+               f"their share of --max-states ({enumeration.bound}): its smallest and largest "
+               "closed states and others drawn at random, fewer where it has more effects")
     lines = [f"  {short(file.path)}: {len(file.verdicts)} distinct crash states at "
              f"{enumeration.points} crash points ({how})"]
     tally = Counter((f.kind, f.acknowledged is not None)
@@ -136,37 +135,48 @@ def _state(number: int, verdict: StateVerdict, verification: Verification, plan:
     for f in verdict.violations:
         promise = (f", promised by #{f.acknowledged} {describe(ops[f.acknowledged], short)}"
                    if f.acknowledged is not None else "")
-        lines.append(f"       {short(f.path)} is {f.violation}{promise}: {_held(f.held)}")
-    executed = {e for e in file.relevant if plan.effects[e].op < state.point}
+        lines.append(f"       {short(f.path)} is {f.violation}{promise}: {_held(f)}")
+    executed = {e for e in file.relevant
+                if plan.effects[e].op < state.point and e not in state.ignored}
     lines.append("       persisted: " + _effects(sorted(state.persisted), plan, ops, short))
     lost = sorted(executed - state.persisted)
     lines.append("       lost:      " + _effects(lost, plan, ops, short))
     return lines
 
 
-def _effects(indices: list[int], plan, ops, short) -> str:
-    """Effects grouped by operation: `#2 write 8 bytes ... [size]`."""
+def _effects(indices: list[int], plan: Plan, ops, short) -> str:
+    """Effects grouped by operation: `#2 write 8 bytes ... [size]`; a long list (a large file
+    is thousands of pages, in hundreds of writes) is cut short with a count."""
     if not indices:
         return "nothing"
+    per_op = Counter(effect.op for effect in plan.effects)
+    pages = Counter(effect.op for effect in plan.effects if effect.part.startswith("data["))
     by_op: dict[int, list[str]] = {}
     for index in indices:
         effect = plan.effects[index]
         by_op.setdefault(effect.op, []).append(effect.part)
     items = []
-    for op, parts in by_op.items():
-        detail = ", ".join(p for p in parts if p)
-        total = sum(1 for e in plan.effects if e.op == op)
-        suffix = f" [{detail}]" if detail and total > 1 else ""
+    for op, parts in list(by_op.items())[:MAX_OPS_PER_STATE]:
+        suffix = f" [{_parts(parts, pages[op])}]" if any(parts) and per_op[op] > 1 else ""
         items.append(f"#{op} {describe(ops[op], short)}{suffix}")
+    if len(by_op) > MAX_OPS_PER_STATE:
+        items.append(f"... and {len(by_op) - MAX_OPS_PER_STATE} more operations")
     return "; ".join(items)
 
 
-def _held(held: bytes | None) -> str:
-    if held is None:
+def _parts(parts: list[str], pages_of_op: int) -> str:
+    pages = [p for p in parts if p.startswith("data[")]
+    if len(pages) <= MAX_PAGES_LISTED:
+        return ", ".join(p for p in parts if p)
+    others = [p for p in parts if p and not p.startswith("data[")]
+    return ", ".join([*others, f"{len(pages)} of its {pages_of_op} data pages"])
+
+
+def _held(file: FileState) -> str:
+    if file.size is None:
         return "the file does not exist"
-    preview = held[:PREVIEW]
-    more = "..." if len(held) > PREVIEW else ""
-    return f"it holds {len(held)} bytes {preview!r}{more}"
+    more = "..." if file.size > len(file.preview) else ""
+    return f"it holds {file.size} bytes {file.preview!r}{more}"
 
 
 def _verdict(verification: Verification) -> str:
@@ -177,7 +187,8 @@ def _verdict(verification: Verification) -> str:
                      else f"durable under {name}")
     if not parts:
         return "verdict: no model was checked"
-    caveat = ""
-    if verification.gaps or verification.warnings:
-        caveat = " (incomplete: see the notes above)"
-    return "verdict: " + "; ".join(parts) + caveat
+    if verification.unverifiable:
+        return ("verdict: UNVERIFIABLE: the trace does not show all that changed the watched "
+                f"files ({_count(len(verification.gaps), 'reason')} above); the traced "
+                "operations alone give: " + "; ".join(parts))
+    return "verdict: " + "; ".join(parts)

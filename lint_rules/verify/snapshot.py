@@ -52,20 +52,25 @@ def real(path: str | os.PathLike[str]) -> str:
 def take_snapshot(paths: list[str | os.PathLike[str]], max_files: int = MAX_FILES,
                   max_bytes: int = MAX_BYTES) -> Snapshot:
     roots = tuple(dict.fromkeys(real(p) for p in paths))
-    snap = Snapshot(roots)
     skipped: list[str] = []
-    total = 0
-    for root in roots:
-        for path in _regular_files(root, skipped):
-            with open(path, "rb") as fh:
-                data = fh.read()
-            snap.files[path] = data
-            total += len(data)
-            if len(snap.files) > max_files or total > max_bytes:
-                raise SnapshotTooLarge(
-                    f"more than {max_files} files or {max_bytes} bytes under the watch roots "
-                    f"{', '.join(roots)}; name the files the command writes with --watch")
-    snap.skipped = tuple(skipped)
+    found = [path for root in roots for path in _regular_files(root, skipped)]
+    total = sum(os.path.getsize(path) for path in found)
+    # Said before anything is read, with the figures, so that the user can raise the limit
+    # that stopped the run (or watch less) in one go.
+    if len(found) > max_files:
+        raise SnapshotTooLarge(
+            f"the watch roots {', '.join(roots)} hold {len(found)} files, more than "
+            f"--max-watch-files ({max_files}): raise it to at least {len(found)}, or name the "
+            "files the command writes with --watch")
+    if total > max_bytes:
+        raise SnapshotTooLarge(
+            f"the watch roots {', '.join(roots)} hold {total} bytes, more than "
+            f"--max-watch-bytes ({max_bytes}): raise it to at least {total}, or name the "
+            "files the command writes with --watch")
+    snap = Snapshot(roots, skipped=tuple(skipped))
+    for path in found:
+        with open(path, "rb") as fh:
+            snap.files[path] = fh.read()
     return snap
 
 

@@ -12,13 +12,17 @@ negative result) so the lowering decides what to ignore.
 """
 from __future__ import annotations
 
+import binascii
 import os
 import re
 from dataclasses import dataclass
+from typing import Iterable, Iterator
 
 _PID_PREFIX = re.compile(r"^(?:\[pid\s+(\d+)\]|(\d+))\s+")
 _RESUMED = re.compile(r"^<\.\.\. ([A-Za-z0-9_]+) resumed>\s?(.*)$", re.S)
 _UNFINISHED = " <unfinished ...>"
+_SPECIAL = re.compile(r'["()\[\]{}<>,]')
+_ESCAPE = re.compile(r"([^\\]+)|\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)", re.S)
 _ESCAPES = {"n": 10, "t": 9, "r": 13, "v": 11, "f": 12, "a": 7, "b": 8, "\\": 92, '"': 34, "'": 39}
 
 
@@ -43,10 +47,20 @@ class Syscall:
 
 def parse_trace(text: str) -> list[Syscall]:
     """Every complete call in `text`, in the order the calls returned."""
-    calls: list[Syscall] = []
+    return list(iter_calls(text.splitlines()))
+
+
+def iter_calls(lines: Iterable[str]) -> Iterator[Syscall]:
+    """The calls of a trace read line by line (a file object will do), as they complete: a
+    trace holds every byte written, so it is never held whole."""
     pending: dict[int | None, str] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
+    number = 0
+    # Not enumerate(): its reused result tuple would keep each line alive while the next one
+    # is parsed, and a line holds a whole write buffer, four characters a byte.
+    for raw in lines:
+        number += 1
         pid, body = _split_pid(raw)
+        del raw
         if not body or body.startswith(("---", "+++", "strace:")):
             continue
         if body.endswith(_UNFINISHED):
@@ -59,17 +73,21 @@ def parse_trace(text: str) -> list[Syscall]:
                 continue  # the entry was before the trace started
             body = head + resumed.group(2)
         call = parse_call(body, pid, number)
+        del body  # its arguments are in the call; the line need not live while it is lowered
         if call is not None:
-            calls.append(call)
-    return calls
+            yield call
 
 
 def _split_pid(line: str) -> tuple[int | None, str]:
+    """The pid and the call's text, in one copy (a line can be hundreds of megabytes)."""
     match = _PID_PREFIX.match(line)
-    if not match:
-        return None, line.strip()
-    pid = match.group(1) or match.group(2)
-    return int(pid), line[match.end():].strip()
+    start = match.end() if match else 0
+    stop = len(line)
+    while stop > start and line[stop - 1].isspace():
+        stop -= 1
+    while start < stop and line[start].isspace():
+        start += 1
+    return (int(match.group(1) or match.group(2)) if match else None), line[start:stop]
 
 
 def parse_call(body: str, pid: int | None = None, line: int = 0) -> Syscall | None:
@@ -83,7 +101,7 @@ def parse_call(body: str, pid: int | None = None, line: int = 0) -> Syscall | No
     rest = body[end + 1:].strip()
     if not rest.startswith("="):
         return None
-    args = tuple(split_args(body[match.end():end]))
+    args = tuple(split_args(body, match.end(), end))
     return Syscall(pid, match.group(1), args, rest[1:].strip(), line)
 
 
@@ -95,20 +113,22 @@ def _closing_paren(text: str, start: int) -> int | None:
 
 
 def _scan(text: str, start: int = 0):
-    """(index, char, nesting depth) for the characters outside strings.
+    """(index, char, nesting depth) for the brackets and commas outside strings.
 
     The depth counts brackets and -y annotations (`3</path>`: a `<` right after a name or a
     number), closers included at the depth they close to; a `>` that closes nothing (as in
-    `[0] => [512]`) is ordinary.
+    `[0] => [512]`) is ordinary.  Strings are jumped over with str.find: a write buffer can be
+    megabytes long, and a loop over its characters in Python takes seconds.
     """
     depth = 0
     angles = 0
-    i = start
-    while i < len(text):
-        ch = text[i]
+    position = start
+    while (match := _SPECIAL.search(text, position)) is not None:
+        i, ch = match.start(), match.group()
         if ch == '"':
-            i = _string_end(text, i)
+            position = _string_end(text, i)
             continue
+        position = i + 1
         if ch in "([{" or (ch == "<" and i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_")):
             depth += 1
             angles += ch == "<"
@@ -116,31 +136,34 @@ def _scan(text: str, start: int = 0):
             depth -= 1
             angles -= ch == ">"
         yield i, ch, depth
-        i += 1
 
 
 def _string_end(text: str, start: int) -> int:
     """Index just past the closing quote of the string that opens at `start`."""
-    i = start + 1
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == '"':
-            return i + 1
-        i += 1
+    quote = text.find('"', start + 1)
+    while quote >= 0:
+        before = quote  # an escaped quote has an odd number of backslashes before it
+        while before > start + 1 and text[before - 1] == "\\":
+            before -= 1
+        if (quote - before) % 2 == 0:
+            return quote + 1
+        quote = text.find('"', quote + 1)
     raise TraceError(f"unterminated string in trace: {text[start:start + 60]!r}")
 
 
-def split_args(text: str) -> list[str]:
-    """Top-level comma-separated arguments (quotes, brackets and -y annotations respected)."""
+def split_args(text: str, begin: int = 0, end: int | None = None) -> list[str]:
+    """Top-level comma-separated arguments of `text[begin:end]` (quotes, brackets and -y
+    annotations respected), without copying that span first."""
+    end = len(text) if end is None else end
     parts: list[str] = []
-    start = 0
-    for i, ch, depth in _scan(text):
+    start = begin
+    for i, ch, depth in _scan(text, begin):
+        if i >= end:
+            break
         if ch == "," and depth == 0:
             parts.append(text[start:i].strip())
             start = i + 1
-    tail = text[start:].strip()
+    tail = text[start:end].strip()
     if tail or parts:
         parts.append(tail)
     return parts
@@ -151,7 +174,8 @@ def decode_c_string(quoted: str) -> bytes:
     if not quoted.startswith('"'):
         raise TraceError(f"expected a string argument, got {quoted[:60]!r}")
     end = _string_end(quoted, 0)
-    return _unescape(quoted[1:end - 1])
+    hexed = _all_hex(quoted if end == len(quoted) else quoted[:end], 1, end - 1)
+    return hexed if hexed is not None else _unescape(quoted[1:end - 1])
 
 
 def is_cut_off(quoted: str) -> bool:
@@ -160,26 +184,37 @@ def is_cut_off(quoted: str) -> bool:
 
 
 def _unescape(body: str) -> bytes:
+    hexed = _all_hex(body, 0, len(body))
+    if hexed is not None:
+        return hexed
     out = bytearray()
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch != "\\":
-            out += ch.encode("utf-8", "surrogateescape")
-            i += 1
-            continue
-        nxt = body[i + 1]
-        if nxt == "x":
-            out.append(int(body[i + 2:i + 4], 16))
-            i += 4
-        elif nxt in "01234567":
-            digits = re.match(r"[0-7]{1,3}", body[i + 1:i + 4]).group(0)
-            out.append(int(digits, 8))
-            i += 1 + len(digits)
+    for match in _ESCAPE.finditer(body):
+        plain, code = match.group(1), match.group(2)
+        if plain is not None:
+            out += plain.encode("utf-8", "surrogateescape")
+        elif code[0] == "x":
+            out.append(int(code[1:], 16))
+        elif code[0] in "01234567":
+            out.append(int(code, 8))
         else:
-            out.append(_ESCAPES.get(nxt, ord(nxt)))
-            i += 2
+            out.append(_ESCAPES.get(code, ord(code)))
     return bytes(out)
+
+
+def _all_hex(text: str, start: int, stop: int) -> bytes | None:
+    """The bytes of `text[start:stop]` if it is nothing but `\\xNN` escapes (what -xx prints),
+    decoded at C speed without slicing it out; None otherwise.  Outside the span `text` may
+    hold only the quotes around it."""
+    count = text.count("\\x", start, stop)
+    if not count or count * 4 != stop - start or not text.isascii():
+        return None
+    digits = text.encode("ascii").translate(None, b'\\x"')
+    if len(digits) != 2 * count:
+        return None
+    try:
+        return binascii.unhexlify(digits)
+    except binascii.Error:
+        return None
 
 
 def _annotation(text: str) -> tuple[str, str | None, bool]:

@@ -15,7 +15,8 @@ data or of the directory (DUR101 + DUR102).  Following the verify README's table
   torn: an append persists with its size), and a lost rename leaves no file (missing).
 The committed module fsyncs both, and no crash state may violate durability in either model.
 
-strace must be installed (CI installs it): these tests fail, not skip, without it.
+They run under strace (marker `strace`): skipped where it is missing, a failure in CI
+(CI=true; .ci/run installs it).
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ import _anu_verify_writers as writers
 REPO = Path(__file__).resolve().parents[2]
 SNAPSHOT = REPO / "tests" / "fixtures" / "anu_owned_callback_enforcement_before.py"
 COMMITTED = REPO / "dispatch" / "anu_owned_callback_enforcement.py"
+
+pytestmark = pytest.mark.strace
 
 RESULT = "result.json"
 REQUEST = "callback_request.json"

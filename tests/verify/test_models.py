@@ -134,11 +134,13 @@ def test_crash_states_visit_each_distinct_point_once_and_say_they_are_exhaustive
     plan = MODELS["ext4"](ops)
     result = crash_states(plan, ops)
     assert result.exhaustive
-    assert result.points == 5  # 0, 1, 2 ops run; after the ack; after the fsync
+    # Before the ack, after it, after the fsync: points 0 and 1 have no state that point 2
+    # (their next operations neither sync nor acknowledge) lacks.
+    assert result.points == 3
     labelled = [(s.point, frozenset(plan.effects[e].label for e in s.persisted))
                 for s in result.states]
     assert labelled == [
-        (0, S()), (1, S("#0")), (2, S("#0", "#1 growth")),
+        (2, S()), (2, S("#0")), (2, S("#0", "#1 growth")),
         (3, S()), (3, S("#0")), (3, S("#0", "#1 growth"))]  # the same sets, now acknowledged
 
 
@@ -165,3 +167,77 @@ def test_sampling_is_repeatable_with_the_same_seed():
 def test_an_unknown_crash_point_is_an_error():
     with pytest.raises(ValueError):
         states_at(MODELS["posix"](GROW), GROW, 3)
+
+
+# -- per-point reach and the sampling budget -----------------------------------------------------
+# A three-page temp file renamed over an existing one (inode 1), with a print in between.
+REPLACE = [Create("/d/f.tmp", 2), Write(2, "/d/f.tmp", 0, b"n" * 3 * 4096 + b"!", 0),
+           Ack("half"), Rename("/d/f.tmp", "/d/f", 2, replaced=1), Ack("saved")]
+OLD_F = b"old"
+
+
+def contents_by_acknowledgements_of(ops, model: str, with_reach: bool = True):
+    """What /d/f (inode 1, "old") can hold in a crash, by how many acknowledgements had run
+    (states repeated at a later point are visited once, so points alone do not compare)."""
+    from lint_rules.verify.check import _relevant
+    from lint_rules.verify.lower import Lowered
+    from lint_rules.verify.replay import read_path
+
+    plan = MODELS[model](ops)
+    lowered = Lowered(ops, {"/d/f": 1}, {1: OLD_F}, {}, [])
+    relevant, reach = _relevant(plan, ops, lowered, "/d/f")
+    enumeration = crash_states(plan, ops, relevant, reach=reach if with_reach else None)
+    seen = set()
+    for state in enumeration.states:
+        held = read_path("/d/f", {"/d/f": 1}, {1: OLD_F},
+                         [plan.effects[e].change for e in sorted(state.persisted)])
+        acks = sum(isinstance(op, Ack) for op in ops[:state.point])
+        seen.add((acks, None if held is None else bytes(held)))  # a copy: the buffer is reused
+    return seen, enumeration
+
+
+def contents_by_acknowledgements(model: str, with_reach: bool):
+    return contents_by_acknowledgements_of(REPLACE, model, with_reach)
+
+
+@pytest.mark.parametrize("model", ["posix", "ext4"])
+def test_leaving_out_an_inode_the_path_cannot_name_changes_no_content(model):
+    exact, all_states = contents_by_acknowledgements(model, with_reach=False)
+    reduced, fewer = contents_by_acknowledgements(model, with_reach=True)
+    assert reduced == exact
+    # Before the rename the temp file's pages do not count: the old file, nothing persisted.
+    assert len(fewer.states) < len(all_states.states)
+    assert {s.persisted for s in fewer.states if s.point <= 3} == {frozenset()}
+
+
+def test_a_point_with_many_free_effects_draws_fewer_samples():
+    from lint_rules.verify import states
+
+    big = [Create("/d/f", 1), Write(1, "/d/f", 0, b"x" * 4096 * 40_000, 0)]
+    plan = MODELS["posix"](big)
+    result = crash_states(plan, big, bound=20_000)
+    last = [s for s in result.states if s.point == 2]
+    assert result.sampled_points == 1
+    assert len(last) <= max(states.MIN_SAMPLES, states.WORK // 40_002)
+    # The largest closed state is always among them (the smallest, nothing, was seen before).
+    assert frozenset(range(len(plan.effects))) in {s.persisted for s in last}
+
+
+def test_ordered_effects_are_counted_not_sampled():
+    # ext4 orders a file's growth: 40 appends are 42 closed states at the last point (nothing,
+    # the create, each prefix of the appends), far fewer than 2^40: each one is visited even
+    # with a small bound.
+    appends = [Create("/d/f", 1)] + [Write(1, "/d/f", 4096 * i, b"a" * 4096, 4096 * i)
+                                     for i in range(40)]
+    plan = MODELS["ext4"](appends)
+    result = crash_states(plan, appends, bound=64)
+    assert result.exhaustive and result.points == 1
+    assert len(result.states) == 42
+
+
+def test_a_long_chain_through_left_out_effects_is_followed_without_recursion():
+    # 3,000 appends to a temp file (an ext4 growth chain), then its rename over the target.
+    ops = [Create("/d/f.tmp", 2)] + [Write(2, "/d/f.tmp", i, b"a", i) for i in range(3000)]
+    ops += [Rename("/d/f.tmp", "/d/f", 2, replaced=1), Ack("saved")]
+    seen, _ = contents_by_acknowledgements_of(ops, "ext4")
+    assert seen == {(0, b"old"), (0, b"a" * 3000), (1, b"old"), (1, b"a" * 3000)}

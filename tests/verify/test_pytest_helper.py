@@ -15,6 +15,7 @@ def target(tmp_path):
     return path
 
 
+@pytest.mark.strace
 def test_a_durable_writer_passes_and_returns_the_verification(target):
     result = assert_durable(writers.full_protocol, str(target), {"a": 1}, watch=[target.parent])
     assert result.ok
@@ -22,12 +23,27 @@ def test_a_durable_writer_passes_and_returns_the_verification(target):
     assert target.read_text() == '{"a": 1}'
 
 
+@pytest.mark.strace
+def test_a_writer_the_trace_cannot_see_fails_as_unverifiable(target):
+    result = verify_call(writers.through_mmap, str(target), {"a": 1}, watch=[target.parent])
+    assert result.unverifiable and not result.ok
+    assert target.read_text() == '{"a": 1}'
+    with pytest.raises(AssertionError) as failure:
+        assert_durable(writers.through_mmap, str(target), {"a": 2}, watch=[target.parent])
+    message = str(failure.value)
+    assert "writers.through_mmap could not be verified" in message
+    assert "is mapped shared and writable (mmap)" in message
+    assert "verdict: UNVERIFIABLE" in message
+
+
+@pytest.mark.strace
 def test_keyword_arguments_reach_the_function(target):
     assert_durable(writers.full_protocol, path=str(target), obj=[1, 2], watch=[target],
                    model="ext4")
     assert target.read_text() == "[1, 2]"
 
 
+@pytest.mark.strace
 def test_a_writer_that_is_not_durable_fails_with_the_states_in_words(target):
     with pytest.raises(AssertionError) as failure:
         assert_durable(writers.naive, str(target), {"a": 1}, watch=[target.parent])
@@ -38,6 +54,7 @@ def test_a_writer_that_is_not_durable_fails_with_the_states_in_words(target):
     assert "verdict: NOT DURABLE under posix" in message
 
 
+@pytest.mark.strace
 def test_verify_call_reports_without_raising(target):
     result = verify_call(writers.no_directory_fsync, str(target), {"a": 1}, watch=[target],
                          model="posix")
@@ -46,6 +63,7 @@ def test_verify_call_reports_without_raising(target):
     assert result.violations("posix") == {(str(target), "old", True)}
 
 
+@pytest.mark.strace
 def test_a_function_that_raises_is_an_error_not_a_verdict(target):
     with pytest.raises(RuntimeError, match="ValueError: cannot write"):
         verify_call(writers.failing, str(target), watch=[target])

@@ -75,3 +75,25 @@ def test_a_file_in_a_directory_made_during_the_run_needs_the_directory_on_disk()
 ])
 def test_classify(held, old, new, kind):
     assert classify(held, old, new) == kind
+
+
+def test_reading_one_path_in_a_reused_buffer_agrees_with_a_full_rebuild():
+    from lint_rules.verify.replay import Scratch, read_path
+
+    states = [
+        (EntryLink("/d/n", 2), SizeSet(2, 8, cut=False), DataPut(2, 0, b"abcdefgh")),
+        (EntryLink("/d/n", 2), SizeSet(2, 4, cut=False)),  # smaller, after a larger state
+        (EntryLink("/d/n", 2), DataPut(2, 0, b"xyz"), SizeSet(2, 1, cut=True),
+         SizeSet(2, 3, cut=False)),  # bytes past a truncation come back as zeros
+        (EntryMove("/d/n", "/d/x", 2),),  # x names an inode nothing was written to
+        (),
+    ]
+    scratch = Scratch()
+    for changes in states:
+        for path in ("/d/x", "/d/n"):  # each read is valid until the next use of the buffer
+            held = read_path(path, {"/d/x": 1}, {1: OLD_BYTES}, changes, scratch=scratch)
+            assert (None if held is None else bytes(held)) == disk(*changes).read(path)
+    held = read_path("/d/x", {"/d/x": 1}, {1: OLD_BYTES}, (), scratch=scratch)
+    assert held == OLD_BYTES and held != OLD_BYTES + b"!" and held != OLD_BYTES[:-1]
+    assert len(held) == len(OLD_BYTES) and held.preview(3) == b"old"
+    assert classify(held, OLD_BYTES, b"new") == OLD

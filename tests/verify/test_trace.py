@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from lint_rules.verify.trace import (FdRef, TraceError, decode_c_string, fd_arg, flags_arg,
-                                     iovec_data, is_cut_off, parse_call, parse_trace, path_arg,
-                                     result_fd)
+                                     iovec_data, is_cut_off, iter_calls, parse_call, parse_trace,
+                                     path_arg, result_fd)
 
 TRACES = Path(__file__).parent / "traces"
 
@@ -122,3 +122,18 @@ def test_malformed_arguments_raise_trace_errors():
         decode_c_string("NULL")
     with pytest.raises(TraceError):
         fd_arg("AT_SOMETHING")
+
+
+def test_a_trace_read_from_a_file_parses_as_its_text_does(tmp_path):
+    text = (TRACES / "naive.strace").read_text()
+    (tmp_path / "trace").write_text(text)
+    with open(tmp_path / "trace") as lines:  # lines keep their "\n", as strace writes them
+        assert list(iter_calls(lines)) == parse_trace(text)
+
+
+def test_a_hex_string_is_decoded_whole_and_a_cut_one_without_its_dots():
+    data = bytes(range(256)) * 64
+    quoted = '"' + "".join(f"\\x{b:02x}" for b in data) + '"'
+    assert decode_c_string(quoted) == data
+    assert decode_c_string(quoted + "...") == data and is_cut_off(quoted + "...")
+    assert decode_c_string('"\\x41\\\\x42"') == b"A\\x42"  # an escaped backslash is no escape

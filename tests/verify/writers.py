@@ -3,6 +3,7 @@ process can import them.  Most are deliberately not durable; each says what it g
 from __future__ import annotations
 
 import json
+import mmap
 import os
 
 
@@ -53,6 +54,17 @@ def in_place(path: str, obj: object) -> None:
 def two_files(durable_path: str, naive_path: str) -> None:
     full_protocol(durable_path, {"a": 1})
     naive(naive_path, {"a": 1})
+
+
+def through_mmap(path: str, obj: object) -> None:
+    """Overwrites the file in place through a shared mapping and msyncs it: the stores are in
+    no syscall, so the trace cannot show them."""
+    data = json.dumps(obj).encode()
+    with open(path, "r+b") as fh:
+        fh.truncate(len(data))
+        with mmap.mmap(fh.fileno(), len(data)) as mapped:
+            mapped[:] = data
+            mapped.flush()
 
 
 def failing(path: str) -> None:
