@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lint_rules import __version__
 from lint_rules.config import Config, find_pyproject, load_config, split_names
-from lint_rules.files import discover, normalize_patterns
+from lint_rules.files import DEFAULT_MAX_FILE_SIZE, describe_missing, discover, normalize_patterns
 from lint_rules.output import FORMATS, render
 from lint_rules.engine.catalog import RULES
 
@@ -72,6 +72,12 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="worker processes (default: all cores)",
     )
+    parser.add_argument(
+        "--max-file-size",
+        type=_positive_int,
+        metavar="BYTES",
+        help=f"skip (and report) files larger than this (default: {DEFAULT_MAX_FILE_SIZE:,})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--diff", action="store_true", help="print a diff instead of writing files")
     fix.add_argument(
         "--check", action="store_true", help="write nothing, exit 1 if a file would change"
+    )
+    fix.add_argument(
+        "--force", action="store_true", help="also rewrite read-only files (mode 444 and such)"
     )
     fix.set_defaults(handler=run_fix)
 
@@ -160,13 +169,23 @@ def resolve_config(args: argparse.Namespace) -> Config:
         select=config.select if select is None else select,
         ignore=config.ignore if ignore is None else ignore,
         exclude=exclude,
+        max_file_size=_max_file_size(args.max_file_size, config.max_file_size, pyproject),
     )
+
+
+def _max_file_size(given: int | None, configured: object, pyproject: Path | None) -> int | None:
+    if given is not None:
+        return given
+    if configured is not None and (type(configured) is not int or configured < 1):
+        raise UsageError(f"{pyproject}: max-file-size must be a positive number of bytes, "
+                         f"not {configured!r}")
+    return configured  # type: ignore[return-value]
 
 
 def _require_existing(paths: Sequence[str]) -> None:
     missing = [path for path in paths if not os.path.exists(path)]
     if missing:
-        raise UsageError("\n".join(f"{path}: no such file or directory" for path in missing))
+        raise UsageError("\n".join(f"{path}: {describe_missing(path)}" for path in missing))
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -191,7 +210,8 @@ def run_fix(args: argparse.Namespace) -> int:
     # Imported here: LibCST is slow to import, and check never needs it.
     from lint_rules.fixer.command import run
 
-    return run(list(args.paths), config, diff=args.diff, check=args.check, jobs=args.jobs)
+    return run(list(args.paths), config, diff=args.diff, check=args.check, jobs=args.jobs,
+               force=args.force)
 
 
 def run_verify(argv: list[str]) -> int:

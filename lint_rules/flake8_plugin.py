@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 from lint_rules import __version__
+from lint_rules.deep import TooDeep, call_deep
 from lint_rules.engine.rules import analyze
 from lint_rules.engine.checker import may_have_findings
 from lint_rules.config import Config, split_names
@@ -64,6 +66,12 @@ class DurableWritesChecker:
         source = "".join(self.lines)
         if not may_have_findings(source.encode("utf-8", "surrogatepass")):
             return
-        findings, _ = analyze(self.tree, self.config, source)
+        try:
+            findings, _ = call_deep(lambda: analyze(self.tree, self.config, source))
+        except TooDeep as exc:
+            # A plugin has no error channel of its own; say it rather than raise into flake8.
+            print(f"{self.filename or '<file>'}: {self.name}: not analysed: {exc}",
+                  file=sys.stderr)
+            return
         for finding in findings:
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

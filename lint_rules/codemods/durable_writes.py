@@ -15,6 +15,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
 
 from lint_rules.config import find_pyproject, load_config, split_names
+from lint_rules.deep import TooDeep, call_deep
 from lint_rules.fixer.transform import fix_file_data
 
 
@@ -40,12 +41,19 @@ class DurableWritesCommand(VisitorBasedCodemodCommand):
         # A module parsed from a str says "utf-8" whatever its coding cookie declares; give
         # the fixer the bytes the file would have, and hand back text, as we were given.
         encoding = _declared_encoding(tree.code)
-        result = fix_file_data(tree.code.encode(encoding), path, self.config)
-        if result.error:
-            raise SkipFile(result.error)
-        if not result.changed:
-            return tree
-        fixed = cst.parse_module(result.fixed.decode(encoding))
+        try:
+            result = fix_file_data(tree.code.encode(encoding), path, self.config)
+            if result.error:
+                raise SkipFile(f"{result.where}: {result.error}")
+            if not result.changed:
+                return tree
+            fixed = call_deep(lambda: cst.parse_module(result.fixed.decode(encoding)))
+        except TooDeep as exc:
+            raise SkipFile(f"{path}: {exc}") from None
+        except (SkipFile, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the runner would print a traceback
+            raise SkipFile(f"{path}: internal error ({type(exc).__name__}: {exc})") from None
         return fixed.with_changes(encoding=tree.encoding)
 
 
