@@ -36,13 +36,22 @@ class DurableWritesCommand(VisitorBasedCodemodCommand):
         arg_parser.add_argument("--select", default="", help="code prefixes to fix (a,b)")
         arg_parser.add_argument("--ignore", default="", help="code prefixes to skip (a,b)")
 
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        # This command needs no metadata: skip the wrapper LibCST would build, whose deep copy
+        # of the tree runs out of recursion depth on deeply nested code.
+        return self.transform_module_impl(tree)
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         path = self.context.filename or "<module>"
+        try:
+            code = call_deep(lambda: tree.code)
+        except TooDeep as exc:
+            raise SkipFile(f"{path}: {exc}") from None
         # A module parsed from a str says "utf-8" whatever its coding cookie declares; give
         # the fixer the bytes the file would have, and hand back text, as we were given.
-        encoding = _declared_encoding(tree.code)
+        encoding = _declared_encoding(code)
         try:
-            result = fix_file_data(tree.code.encode(encoding), path, self.config)
+            result = fix_file_data(code.encode(encoding), path, self.config)
             if result.error:
                 raise SkipFile(f"{result.where}: {result.error}")
             if not result.changed:

@@ -71,8 +71,7 @@ def _write(result: FixResult, force: bool) -> None:
         result.error = str(exc)
     except OSError as exc:
         result.error = f"cannot write: {exc.strerror or exc}"
-    result.unfixable += result.applied
-    result.applied = []
+    result.applied = []  # counted as a file not fixed, not as findings without a fix
     result.fixed = result.original
 
 
