@@ -145,7 +145,8 @@ def apply_fixes(data: bytes, findings: list[Finding], support: ModuleSupport,
     except cst.ParserSyntaxError:
         # A cut the parser does not accept (a line continuation at a statement's end, say):
         # the whole module at once, as the slow but sure way.
-        texts, applied = _transform_deep(pieces, [(1, len(pieces))], findings, support)
+        chunks = [(1, len(pieces))]
+        texts, applied = _transform_deep(pieces, chunks, findings, support)
     out, line = [], 1
     for (first, last), text in zip(chunks, texts):
         out += pieces[line - 1:first - 1]
