@@ -95,8 +95,14 @@ def _check_replaceable(status: os.stat_result, path: str, force: bool) -> None:
     if status.st_nlink > 1:
         raise Skipped(f"has {status.st_nlink} hard links, which a rewrite would split apart; "
                       "left as it is")
-    if not force and (not status.st_mode & 0o222 or not os.access(path, os.W_OK)):
-        raise Skipped("read-only; left as it is (--force rewrites read-only files)")
+    if force:
+        return
+    if not status.st_mode & 0o222:
+        raise Skipped(f"read-only (mode {stat.S_IMODE(status.st_mode):o}); left as it is "
+                      "(--force rewrites read-only files)")
+    if not os.access(path, os.W_OK):  # another user's file, or an immutable one
+        raise Skipped("not writable by this user; left as it is "
+                      "(--force rewrites read-only files)")
 
 
 def _copy_metadata(path: str, status: os.stat_result, fd: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -182,3 +183,24 @@ def test_diff_and_check_remove_nothing(tree: Path) -> None:
     stale.write_text("")
     assert run([str(tree)], Config(), diff=False, check=True, jobs=1) == 1
     assert stale.exists()
+
+
+def test_an_immutable_file_is_reported_and_later_files_are_still_fixed(
+        tree: Path, capsys) -> None:
+    target = tree / "b.py"
+    made = subprocess.run(["chattr", "+i", str(target)], capture_output=True) \
+        if shutil.which("chattr") else None
+    if made is None or made.returncode != 0:
+        pytest.skip("cannot make a file immutable here (chattr, root, file system)")
+    try:
+        assert fix([tree]) == 1
+        assert fix([target], force=True) == 1  # forced, the rename itself is refused
+        assert target.read_bytes() == WRITER
+    finally:
+        subprocess.run(["chattr", "-i", str(target)], check=True)
+    after = contents(tree)
+    assert after["a.py"] == after["c.py"] == after["d.py"] == WRITER_FIXED
+    assert sorted(after) == list(NAMES)
+    err = capsys.readouterr().err
+    assert f"{target}: not fixed: not writable by this user" in err
+    assert f"{target}: not fixed: cannot write: Operation not permitted" in err
