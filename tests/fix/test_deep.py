@@ -143,3 +143,11 @@ def test_codemod_skips_what_python_cannot_parse(codemod, source: str) -> None:
     result = transform_module(codemod, source)
     assert isinstance(result, TransformSkip), getattr(result, "error", result)
     assert "deep.py:1:1: cannot parse: nested too deeply" in result.skip_description
+
+
+def test_fix_goes_as_deep_as_python_parses(tmp_path: Path) -> None:
+    # 990 `elif`s: close to what ast.parse accepts at the default recursion limit.
+    source = with_writer(elifs(990))
+    compile(source, "deep.py", "exec")
+    fixed = fix_source(source.encode(), "deep.py").decode()
+    assert fixed.count("os.fsync(fh.fileno())") == 2
