@@ -75,7 +75,10 @@ def is_silenced(finding: Finding, lines: list[str]) -> bool:
     return finding.code.startswith(tuple(c.upper() for c in re.split(r"[,\s]+", codes) if c))
 
 
-def check_source(data: bytes, path: str, config: Config) -> FileReport:
+def check_source(data: bytes, path: str, config: Config,
+                 trees: list[ast.Module] | None = None) -> FileReport:
+    """`trees`, where given, receives the parsed module (the fixer cuts it into statements
+    without parsing the file once more)."""
     report = FileReport(path=path)
     if not may_have_findings(data):
         return report
@@ -88,6 +91,8 @@ def check_source(data: bytes, path: str, config: Config) -> FileReport:
     tree = _parse(source, path, report)
     if tree is None:
         return report
+    if trees is not None:
+        trees.append(tree)
     try:
         findings, support = call_deep(lambda: analyze(tree, config, source))
     except TooDeep as exc:

@@ -98,7 +98,8 @@ def fix_source(data: bytes, path: str = "<source>", config: Config | None = None
 
 
 def fix_file_data(data: bytes, path: str, config: Config) -> FixResult:
-    report = check_source(data, path, config)
+    trees: list[ast.Module] = []
+    report = check_source(data, path, config, trees)
     result = FixResult(path, data, data)
     if report.error:
         result.error = report.error
@@ -109,7 +110,8 @@ def fix_file_data(data: bytes, path: str, config: Config) -> FixResult:
     if not fixable:
         return result
     try:
-        fixed, applied = apply_fixes(data, fixable, report.support)
+        # Handed over, not kept: the check of the result parses a second tree as big.
+        fixed, applied = apply_fixes(data, fixable, report.support, trees.pop())
         _check_converged(fixed, path, config, len(fixable) - len(applied))
     except (FixError, cst.ParserSyntaxError) as exc:
         result.error = str(exc)
@@ -134,12 +136,14 @@ def _check_converged(fixed: bytes, path: str, config: Config, unapplied: int) ->
 
 
 def apply_fixes(data: bytes, findings: list[Finding], support: ModuleSupport,
-                ) -> tuple[bytes, set[int]]:
-    """The fixed bytes and the ids of the findings whose edits were placed."""
+                tree: ast.Module) -> tuple[bytes, set[int]]:
+    """The fixed bytes and the ids of the findings whose edits were placed; `tree` is the
+    module `data` parses to."""
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     source = data.decode(encoding)
     pieces = _LINE.findall(source)
-    chunks = _chunks(ast.parse(source), findings, support)
+    chunks = _chunks(tree, findings, support)
+    del tree
     try:
         texts, applied = _transform_deep(pieces, chunks, findings, support)
     except cst.ParserSyntaxError:
