@@ -10,7 +10,7 @@ from typing import TypeVar
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from lint_rules.engine.checker import check_source
+from lint_rules.engine.checker import check_source, gc_paused
 from lint_rules.config import Config
 from lint_rules.engine.findings import FileReport
 from lint_rules.files import SourceError, read_source
@@ -38,7 +38,8 @@ def check_file(path: str, config: Config) -> FileReport:
     except SourceError as exc:
         return FileReport(path=path, error=str(exc), error_line=1)
     try:
-        return check_source(data, path, config)
+        with gc_paused():
+            return check_source(data, path, config)
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
         return FileReport(path=path, error=f"internal error ({type(exc).__name__}: {exc})",
                           error_line=1)

@@ -6,7 +6,7 @@ import os
 import sys
 from collections import Counter
 
-from lint_rules.engine.checker import decode
+from lint_rules.engine.checker import decode, gc_paused
 from lint_rules.config import Config
 from lint_rules.fixer.durable_io import Original, Skipped, remove_stale_temps, replace_file
 from lint_rules.files import SourceError, discover, read_source
@@ -42,7 +42,8 @@ def fix_file(path: str, config: Config) -> FixResult:
     except SourceError as exc:
         return FixResult(path, b"", b"", error=str(exc))
     try:
-        result = fix_file_data(data, path, config)
+        with gc_paused():
+            result = fix_file_data(data, path, config)
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
         return FixResult(path, b"", b"", error=f"internal error ({type(exc).__name__}: {exc})")
     if not result.changed:
