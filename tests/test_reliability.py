@@ -113,3 +113,12 @@ def test_an_internal_error_in_one_file_is_reported_and_the_run_goes_on(
     assert code == 1
     assert "bad.py:1:1: error: internal error (ValueError: simulated)" in err
     assert "small.py:7:10: DUR101" in out
+
+
+def test_a_symbolic_link_loop_found_in_a_walk_is_reported_as_one(project: Path, capsys) -> None:
+    (project / "pkg").mkdir()
+    (project / "pkg" / "loop.py").symlink_to(project / "pkg" / "loop.py")
+    code, out, err = run(capsys, "check", "-j", "1", ".")
+    assert code == 1
+    assert "pkg/loop.py:1:1: error: cannot read: symbolic link loop" in err
+    assert "small.py:7:10: DUR101" in out
