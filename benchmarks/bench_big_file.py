@@ -1,11 +1,12 @@
 """Time and peak memory of `check` and `fix` on one big module, against `ast.parse` of it.
 
 The module is generated in a temporary directory: ordinary functions (string formatting,
-loops, dictionaries: no writes) with one non-durable writer per megabyte, so that `fix` has a
-few functions to change in a module it must not rebuild whole.  Every measurement is a new
-process (`python -m lint_rules.cli ...`, or `ast.parse` of the file for the floor), its wall
-time and its peak resident memory (from wait4), under an address-space cap so that a run
-which would exhaust memory is stopped and reported instead of waking the OOM killer.
+loops, dictionaries: no writes) with one non-durable writer per megabyte (--writers-per-mb),
+so that `fix` has a few functions to change in a module it must not rebuild whole.  Every
+measurement is a new process (`python -m lint_rules.cli ...`, or `ast.parse` of the file for
+the floor): its wall time, CPU time and peak resident memory (from wait4), under an
+address-space cap so that a run which would exhaust memory is stopped and reported instead
+of waking the OOM killer.
 
   python benchmarks/bench_big_file.py --mb 5 50
   python benchmarks/bench_big_file.py --mb 5 --source /tmp/old-checkout   # another version
@@ -50,9 +51,10 @@ def save_{n}(path, state):
 '''
 
 
-def generate(path: str, megabytes: float) -> int:
-    """Write the module; returns the number of writers (findings to fix) in it."""
+def generate(path: str, megabytes: float, per_mb: float = 1.0) -> int:
+    """Write the module with `per_mb` writers per megabyte; returns how many it holds."""
     target = int(megabytes * 1_000_000)
+    every = max(1, round(2500 / per_mb)) if per_mb else 0
     writers = 0
     size = 0
     with open(path, "w") as fh:
@@ -60,7 +62,7 @@ def generate(path: str, megabytes: float) -> int:
         n = 0
         while size < target:
             chunk = FILLER.format(n=n, w=n % 17 + 3)
-            if n % 2500 == 1250:  # about one writer per megabyte
+            if every and n % every == every // 2:  # 2,500 fillers are about a megabyte
                 chunk += WRITER.format(n=n)
                 writers += 1
             fh.write(chunk)
@@ -116,6 +118,8 @@ def main() -> None:
     parser.add_argument("--cap-gb", type=float, default=12.0, help="address-space cap per run")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run")
     parser.add_argument("--only", nargs="+", default=["parse", "check", "fix"])
+    parser.add_argument("--writers-per-mb", type=float, default=1.0,
+                        help="functions with findings per megabyte (default: 1)")
     args = parser.parse_args()
     env = dict(os.environ)
     if args.source:
@@ -125,7 +129,7 @@ def main() -> None:
     for megabytes in args.mb:
         with tempfile.TemporaryDirectory() as directory:
             module = os.path.join(directory, "big.py")
-            writers = generate(module, megabytes)
+            writers = generate(module, megabytes, args.writers_per_mb)
             with open(os.path.join(directory, "pyproject.toml"), "w") as fh:
                 fh.write(f"[tool.durable-writes]\nmax-file-size = {10**10}\n")
             pristine = module + ".orig"
