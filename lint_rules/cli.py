@@ -17,7 +17,10 @@ from lint_rules.config import (
 )
 from lint_rules.engine.catalog import RULES, Rule
 from lint_rules.engine.findings import FileReport
-from lint_rules.files import DEFAULT_EXCLUDE, Excluder, discover, normalize_patterns
+from lint_rules.files import (
+    DEFAULT_EXCLUDE, DEFAULT_MAX_FILE_SIZE, Excluder, describe_missing, discover,
+    normalize_patterns,
+)
 from lint_rules.output import FORMATS, Fixes, fix_key, render, statistics, statistics_lines, summary
 
 PROG = "durable-writes"
@@ -98,6 +101,12 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="print findings (or fixed output) only, no summary")
+    parser.add_argument(
+        "--max-file-size",
+        type=_positive_int,
+        metavar="BYTES",
+        help=f"skip (and report) files larger than this (default: {DEFAULT_MAX_FILE_SIZE:,})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print a diff instead of writing files; exit 1 if there is one")
     fix.add_argument(
         "--check", action="store_true", help="write nothing, exit 1 if a file would change"
+    )
+    fix.add_argument(
+        "--force", action="store_true", help="also rewrite read-only files (mode 444 and such)"
     )
     fix.set_defaults(handler=run_fix)
 
@@ -194,6 +206,8 @@ def resolve_settings(args: argparse.Namespace) -> Config | PerFile:
         overrides["ignore"] = ignore
     if args.unsafe_fixes:
         overrides["unsafe_fixes"] = True
+    if args.max_file_size is not None:
+        overrides["max_file_size"] = args.max_file_size
     if not args.config:
         return PerFile(overrides)
     pyproject = Path(args.config)
@@ -260,7 +274,7 @@ def _excluder(patterns: tuple[str, ...]) -> Excluder:
 def _require_existing(paths: Sequence[str]) -> None:
     missing = [path for path in paths if not os.path.exists(path)]
     if missing:
-        raise UsageError("\n".join(f"{path}: no such file or directory" for path in missing))
+        raise UsageError("\n".join(f"{path}: {describe_missing(path)}" for path in missing))
 
 
 def _check_stdin(name: str, settings: Config | PerFile) -> tuple[FileReport, bytes]:
@@ -364,7 +378,7 @@ def run_fix(args: argparse.Namespace) -> int:
 
     files = _files(args, settings)
     return run(files, settings, diff=args.diff, check=args.check, jobs=args.jobs,
-               quiet=args.quiet)
+               quiet=args.quiet, force=args.force)
 
 
 def run_verify(argv: list[str]) -> int:

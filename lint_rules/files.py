@@ -7,8 +7,10 @@ directory for configuration).
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import translate
@@ -33,6 +35,65 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 # A virtual environment has this file at its root, whatever the directory is called; a
 # package's own `venv` subpackage (pdm has one) has not, and is checked.
 _VENV_MARKER = "pyvenv.cfg"
+
+
+# Files larger than this are reported as skipped. ast.parse alone needs about 170 bytes of
+# memory per byte of source (a 5 MB module: 0.8 GB; see benchmarks/bench_big_file.py), so
+# this bounds a worker near 1.7 GB, while the largest hand-written modules of the standard
+# library and of popular packages are under 2 MB.
+DEFAULT_MAX_FILE_SIZE = 10_000_000
+
+
+class SourceError(Exception):
+    """A file that was not read: the message says why."""
+
+
+def read_source(path: str, limit: int | None) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and the status they were read with; SourceError if it is not a
+    regular file, is over the size limit (None: the default) or cannot be read."""
+    limit = DEFAULT_MAX_FILE_SIZE if limit is None else limit
+    try:
+        # O_NONBLOCK: a FIFO named on the command line must not hang the run at open().
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise SourceError(f"cannot read: {_reason(path, exc)}") from None
+    with open(fd, "rb") as fh:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise SourceError("skipped: not a regular file")
+        if status.st_size > limit:
+            raise SourceError(_too_large(status.st_size, limit))
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise SourceError(f"cannot read: {_reason(path, exc)}") from None
+    if len(data) > limit:  # grew since the fstat
+        raise SourceError(_too_large(len(data), limit))
+    return data, status
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (f"skipped: {size:,} bytes is over the size limit of {limit:,} "
+            "(raise it with --max-file-size or max-file-size)")
+
+
+def _reason(path: str, exc: OSError) -> str:
+    """What the OS said, in words: ELOOP means a symbolic link loop, not a missing file."""
+    if os.path.islink(path) and not os.path.exists(path):
+        return describe_missing(path)
+    return exc.strerror or str(exc)
+
+
+def describe_missing(path: str) -> str:
+    """Why `path` cannot be opened although the user named it."""
+    if os.path.islink(path):
+        try:
+            os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "symbolic link loop"
+        return f"broken symbolic link (to {os.readlink(path)})"
+    return "no such file or directory"
 
 
 @dataclass

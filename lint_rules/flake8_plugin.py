@@ -8,10 +8,12 @@ message, which names the file and the mistake.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 from lint_rules import __version__
+from lint_rules.deep import TooDeep, call_deep
 from lint_rules.engine.rules import analyze
 from lint_rules.engine.checker import exempt, file_exemption, may_have_findings
 from lint_rules.config import config_for, split_names
@@ -84,7 +86,13 @@ class DurableWritesChecker:
             return
         config = self.config
         exemption = file_exemption(source)
-        findings, _ = analyze(self.tree, config, source)
+        try:
+            findings, _ = call_deep(lambda: analyze(self.tree, config, source))
+        except TooDeep as exc:
+            # A plugin has no error channel of its own; say it rather than raise into flake8.
+            print(f"{self.filename or '<file>'}: {self.name}: not analysed: {exc}",
+                  file=sys.stderr)
+            return
         for finding in findings:
             if config.enabled(finding.code) and not exempt(finding, exemption):
                 yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

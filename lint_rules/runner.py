@@ -10,9 +10,10 @@ from typing import TypeVar
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from lint_rules.engine.checker import check_source
+from lint_rules.engine.checker import check_source, gc_paused
 from lint_rules.config import Config, PerFile, resolve
 from lint_rules.engine.findings import FileReport
+from lint_rules.files import SourceError, read_source
 
 T = TypeVar("T")
 
@@ -34,11 +35,15 @@ def default_jobs() -> int:
 def check_file(path: str, config: Config | PerFile) -> FileReport:
     config = resolve(config, path)  # found per file unless one was forced
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        return FileReport(path=path, error=f"cannot read: {exc.strerror or exc}", error_line=1)
-    return check_source(data, path, config)
+        data, _ = read_source(path, config.max_file_size)
+    except SourceError as exc:
+        return FileReport(path=path, error=str(exc), error_line=1)
+    try:
+        with gc_paused():
+            return check_source(data, path, config)
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
+        return FileReport(path=path, error=f"internal error ({type(exc).__name__}: {exc})",
+                          error_line=1)
 
 
 def check_paths(paths: Sequence[str], config: Config | PerFile,

@@ -415,7 +415,7 @@ def test_fix_hands_paths_and_merged_configuration_to_the_fixer(project, capsys, 
     write(project, "a.py", FINDING)
     calls = []
     fake_fix = types.ModuleType("lint_rules.fixer.command")
-    fake_fix.run = lambda paths, config, *, diff, check, jobs, quiet: calls.append(
+    fake_fix.run = lambda paths, config, *, diff, check, jobs, quiet, force: calls.append(
         (paths, config, diff, check, jobs)) or 3
     # Both places the import may look, whichever tests ran before.
     monkeypatch.setitem(sys.modules, "lint_rules.fixer.command", fake_fix)

@@ -13,6 +13,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
 
 from lint_rules.config import ConfigError, config_for, split_names
+from lint_rules.deep import TooDeep, call_deep
 from lint_rules.fixer.transform import fix_file_data
 
 
@@ -30,21 +31,37 @@ class DurableWritesCommand(VisitorBasedCodemodCommand):
         arg_parser.add_argument("--select", default="", help="code prefixes to fix (a,b)")
         arg_parser.add_argument("--ignore", default="", help="code prefixes to skip (a,b)")
 
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        # This command needs no metadata: skip the wrapper LibCST would build, whose deep copy
+        # of the tree runs out of recursion depth on deeply nested code.
+        return self.transform_module_impl(tree)
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         path = self.context.filename or "<module>"
+        try:
+            code = call_deep(lambda: tree.code)
+        except TooDeep as exc:
+            raise SkipFile(f"{path}: {exc}") from None
         # A module parsed from a str says "utf-8" whatever its coding cookie declares; give
         # the fixer the bytes the file would have, and hand back text, as we were given.
-        encoding = _declared_encoding(tree.code)
+        encoding = _declared_encoding(code)
         try:
             config = config_for(path if self.context.filename else ".", self.overrides)
         except ConfigError as exc:
             raise SkipFile(f"unusable configuration: {exc}") from None
-        result = fix_file_data(tree.code.encode(encoding), path, config)
-        if result.error:
-            raise SkipFile(result.error)
-        if not result.changed:
-            return tree
-        fixed = cst.parse_module(result.fixed.decode(encoding))
+        try:
+            result = fix_file_data(code.encode(encoding), path, config)
+            if result.error:
+                raise SkipFile(f"{result.where}: {result.error}")
+            if not result.changed:
+                return tree
+            fixed = call_deep(lambda: cst.parse_module(result.fixed.decode(encoding)))
+        except TooDeep as exc:
+            raise SkipFile(f"{path}: {exc}") from None
+        except (SkipFile, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the runner would print a traceback
+            raise SkipFile(f"{path}: internal error ({type(exc).__name__}: {exc})") from None
         return fixed.with_changes(encoding=tree.encoding)
 
 

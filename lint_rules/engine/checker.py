@@ -6,11 +6,15 @@ is read and parsed once and errors look the same everywhere.
 from __future__ import annotations
 
 import ast
+import contextlib
+import gc
 import io
 import re
 import tokenize
+from collections.abc import Iterator
 from dataclasses import replace
 
+from lint_rules.deep import TooDeep, call_deep
 from lint_rules.engine.rules import analyze
 from lint_rules.config import Config
 from lint_rules.engine.findings import FileReport, Finding
@@ -108,7 +112,28 @@ def is_silenced(finding: Finding, lines: list[str]) -> bool:
     return finding.code.startswith(tuple(c.upper() for c in re.split(r"[,\s]+", codes) if c))
 
 
-def check_source(data: bytes, path: str, config: Config) -> FileReport:
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector while one file is parsed and analysed.
+
+    An AST has no cycles, but millions of new nodes trigger collections that each walk every
+    node made so far: that is half of ast.parse's time for a 5 MB module, and more the bigger
+    the module. Whatever cycles the analysis leaves are collected once the file is done.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def check_source(data: bytes, path: str, config: Config,
+                 trees: list[ast.Module] | None = None) -> FileReport:
+    """`trees`, where given, receives the parsed module (the fixer cuts it into statements
+    without parsing the file once more)."""
     report = FileReport(path=path)
     if not may_have_findings(data):
         return report
@@ -118,17 +143,20 @@ def check_source(data: bytes, path: str, config: Config) -> FileReport:
         report.error = f"cannot decode: {getattr(exc, 'msg', None) or exc}"
         report.error_line = _first_undecodable_line(data)
         return report
-    try:
-        tree = ast.parse(source, filename=path)
-    except SyntaxError as exc:
-        report.error = f"cannot parse: {exc.msg}"
-        report.error_line = exc.lineno or 1
-        report.error_col = exc.offset or 0
+    tree = _parse(source, path, report)
+    if tree is None:
         return report
+    if trees is not None:
+        trees.append(tree)
     exemption = file_exemption(source)
     if exemption == ():
         return report
-    findings, support = analyze(tree, config, source)
+    try:
+        findings, support = call_deep(lambda: analyze(tree, config, source))
+    except TooDeep as exc:
+        report.error = f"cannot analyse: {exc}"
+        report.error_line = 1
+        return report
     lines = split_lines(source)
     # Selection and noqa are the command's business (flake8 does its own).
     report.findings = [
@@ -137,3 +165,30 @@ def check_source(data: bytes, path: str, config: Config) -> FileReport:
     ]
     report.support = support
     return report
+
+
+def _parse(source: str, path: str, report: FileReport) -> ast.Module | None:
+    """The tree, or None with the error (and where it is) in `report`.
+
+    Parsing runs under the interpreter's own recursion limit on purpose: what ast.parse
+    refuses there, CPython would not compile or import either.
+    """
+    try:
+        return ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        report.error = f"cannot parse: {exc.msg}"
+        report.error_line = exc.lineno or 1
+        report.error_col = exc.offset or 0
+        if "null bytes" in exc.msg:  # Python says where the file starts, not where the NUL is
+            report.error_line, report.error_col = _position_of(source, source.index("\0"))
+    except (RecursionError, MemoryError):
+        report.error = ("cannot parse: nested too deeply for Python's parser "
+                        "(CPython would not compile it either)")
+        report.error_line = 1
+    return None
+
+
+def _position_of(source: str, index: int) -> tuple[int, int]:
+    """1-based line and column of the character at `index`, as Python counts lines."""
+    before = split_lines(source[:index])
+    return len(before), len(before[-1].encode("utf-8")) + 1

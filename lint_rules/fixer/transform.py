@@ -4,17 +4,28 @@ The engine decided what to insert and where (`Finding.fix`); this module only fi
 statements in the concrete syntax tree, inserts the new ones, adds `import os` and the
 module-level helpers the insertions call, and proves the result still parses.  Comments,
 blank lines, quotes and newline style of everything else stay as they were.
+
+LibCST needs about a hundred times the memory and time of `ast` per line, so it sees only the
+top-level statements that hold an edit (and the module's head, where `import os` may go):
+each such run of statements is cut out as text, parsed and transformed on its own, and put
+back between the untouched lines.
 """
 from __future__ import annotations
 
 import ast
+import bisect
+import io
+import os
+import re
+import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from lint_rules.engine.checker import check_source, split_lines
+from lint_rules.deep import TooDeep, call_deep
+from lint_rules.engine.checker import check_source
 from lint_rules.config import Config
 from lint_rules.engine.findings import Edit, Finding, ModuleSupport
 
@@ -62,6 +73,16 @@ class FixResult:
     applied: list[Finding] = field(default_factory=list)
     unfixable: list[Finding] = field(default_factory=list)
     error: str | None = None
+    error_line: int = 0  # where the error is, when it has a place (1-based; 0: none)
+    error_col: int = 0
+    status: os.stat_result | None = None  # of the file when `original` was read
+
+    @property
+    def where(self) -> str:
+        """`path:line:col`, or the path alone when the error has no place."""
+        if self.error_line:
+            return f"{self.path}:{self.error_line}:{max(self.error_col, 1)}"
+        return self.path
 
     @property
     def changed(self) -> bool:
@@ -77,17 +98,20 @@ def fix_source(data: bytes, path: str = "<source>", config: Config | None = None
 
 
 def fix_file_data(data: bytes, path: str, config: Config) -> FixResult:
-    report = check_source(data, path, config)
+    trees: list[ast.Module] = []
+    report = check_source(data, path, config, trees)
     result = FixResult(path, data, data)
     if report.error:
         result.error = report.error
+        result.error_line, result.error_col = max(report.error_line, 1), report.error_col
         return result
     fixable = [f for f in report.findings if f.fix is not None]
     result.unfixable = [f for f in report.findings if f.fix is None]
     if not fixable:
         return result
     try:
-        fixed, applied = apply_fixes(data, fixable, report.support)
+        # Handed over, not kept: the check of the result parses a second tree as big.
+        fixed, applied = apply_fixes(data, fixable, report.support, trees.pop())
         _check_converged(fixed, path, config, len(fixable) - len(applied))
     except (FixError, cst.ParserSyntaxError) as exc:
         result.error = str(exc)
@@ -99,28 +123,125 @@ def fix_file_data(data: bytes, path: str, config: Config) -> FixResult:
 
 
 def _check_converged(fixed: bytes, path: str, config: Config, unapplied: int) -> None:
-    """Every applied fix must make its finding go away; if the checker still sees more
-    fixable findings than the fixer left alone, something went wrong: write nothing."""
+    """The fixed text must parse, and every applied fix must make its finding go away; if the
+    checker still sees more fixable findings than the fixer left alone, something went wrong:
+    write nothing."""
     again = check_source(fixed, path, config)
+    if again.error:  # never write what does not parse
+        raise FixError(f"the fixed file would not parse ({again.error}, line {again.error_line})")
     left = [f for f in again.findings if f.fix is not None]
-    if again.error or len(left) > unapplied:
-        codes = ", ".join(f"{f.code} at line {f.line}" for f in left) or again.error
+    if len(left) > unapplied:
+        codes = ", ".join(f"{f.code} at line {f.line}" for f in left)
         raise FixError(f"the fixed file would still be flagged ({codes}); left unchanged")
 
 
 def apply_fixes(data: bytes, findings: list[Finding], support: ModuleSupport,
-                ) -> tuple[bytes, set[int]]:
-    module = cst.parse_module(data)
-    lines = split_lines(data.decode(module.encoding))
-    transformer = _Inserter(findings, support, module, lines)
-    fixed = MetadataWrapper(module).visit(transformer)
-    fixed = _add_support(fixed, transformer, support)
-    output = fixed.bytes
+                tree: ast.Module | None = None) -> tuple[bytes, set[int]]:
+    """The fixed bytes and the ids of the findings whose edits were placed; `tree` is the
+    module `data` parses to, where the caller has it already."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    source = data.decode(encoding)
+    if tree is None:
+        tree = ast.parse(source)
+    pieces = _LINE.findall(source)
+    chunks = _chunks(tree, findings, support)
+    del tree
     try:
-        ast.parse(output)
-    except SyntaxError as exc:  # never write what does not parse
-        raise FixError(f"the fixed file would not parse ({exc.msg}, line {exc.lineno})") from None
-    return output, transformer.applied
+        texts, applied = _transform_deep(pieces, chunks, findings, support)
+    except cst.ParserSyntaxError:
+        # A cut the parser does not accept (a line continuation at a statement's end, say):
+        # the whole module at once, as the slow but sure way.
+        chunks = [(1, len(pieces))]
+        texts, applied = _transform_deep(pieces, chunks, findings, support)
+    out, line = [], 1
+    for (first, last), text in zip(chunks, texts):
+        out += pieces[line - 1:first - 1]
+        out.append(text)
+        line = last + 1
+    out += pieces[line - 1:]
+    return "".join(out).encode(encoding), applied
+
+
+# A line with its own line break, as Python breaks lines (not at form feeds and the like).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _chunks(tree: ast.Module, findings: list[Finding], support: ModuleSupport,
+            ) -> list[tuple[int, int]]:
+    """Line ranges (first, last; 1-based, inclusive) to hand to LibCST: runs of top-level
+    statements holding an edit, each with the blank lines and comments above it, and the
+    module's head (docstring, imports and the statement after them) where `import os` may go.
+    """
+    blocks = _blocks(tree)
+    starts = [first for first, _ in blocks]
+    wanted: set[int] = set()
+    for finding in findings:
+        for edit in finding.fix.edits:
+            wanted.add(bisect.bisect_right(starts, edit.anchor[0]) - 1)
+    if not support.has_os_import:
+        for stmt in tree.body:
+            wanted.add(bisect.bisect_right(starts, _first_line(stmt)) - 1)
+            if not isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Expr)):
+                break
+    chunks: list[tuple[int, int]] = []
+    for index in sorted(i for i in wanted if i >= 0):
+        first = blocks[index - 1][1] + 1 if index else 1
+        if chunks and chunks[-1][1] + 1 >= first:
+            chunks[-1] = (chunks[-1][0], blocks[index][1])
+        else:
+            chunks.append((first, blocks[index][1]))
+    return chunks
+
+
+def _blocks(tree: ast.Module) -> list[tuple[int, int]]:
+    """Line spans of the top-level statements, joined where two share a line (`a; b`)."""
+    blocks: list[tuple[int, int]] = []
+    for stmt in tree.body:
+        first, last = _first_line(stmt), stmt.end_lineno or stmt.lineno
+        if blocks and first <= blocks[-1][1]:
+            blocks[-1] = (blocks[-1][0], max(last, blocks[-1][1]))
+        else:
+            blocks.append((first, last))
+    return blocks
+
+
+def _first_line(stmt: ast.stmt) -> int:
+    decorators = getattr(stmt, "decorator_list", [])
+    return min([stmt.lineno, *(d.lineno for d in decorators)])
+
+
+def _transform_deep(pieces: list[str], chunks: list[tuple[int, int]], findings: list[Finding],
+                    support: ModuleSupport) -> tuple[list[str], set[int]]:
+    """`_transform`, with a large stack if the code is nested deeper than the default allows
+    (LibCST recurses a few times per level of nesting)."""
+    try:
+        return call_deep(lambda: _transform(pieces, chunks, findings, support))
+    except TooDeep:
+        raise FixError("nested too deeply for LibCST even with a large stack; "
+                       "left unchanged") from None
+
+
+def _transform(pieces: list[str], chunks: list[tuple[int, int]], findings: list[Finding],
+               support: ModuleSupport) -> tuple[list[str], set[int]]:
+    """Each chunk's fixed text; the head chunk gets `import os` last, once every chunk has
+    said what it needs."""
+    lines = [piece.rstrip("\r\n") for piece in pieces]
+    transformer = _Inserter(findings, support, cst.Module([]), lines)
+    modules = []
+    for first, last in chunks:
+        module = cst.parse_module("".join(pieces[first - 1:last]))
+        if first > 1 and module.header:
+            # Blank lines and comments above a statement mid-file are its leading lines, as
+            # they would be in the whole module; at a chunk's top LibCST makes them a header.
+            head = module.body[0]
+            module = module.with_changes(header=[], body=[
+                head.with_changes(leading_lines=[*module.header, *head.leading_lines]),
+                *module.body[1:]])
+        transformer.module, transformer.line_offset = module, first - 1
+        modules.append(MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer))
+    if chunks and chunks[0][0] == 1:
+        modules[0] = _add_support(modules[0], transformer, support)
+    return [module.code for module in modules], transformer.applied
 
 
 def _char_col(lines: list[str], line: int, byte_col: int) -> int:
@@ -147,10 +268,12 @@ class _Inserter(cst.CSTTransformer):
         self.support = support
         self.first_use: dict[str, int] = {}  # need -> first line of an edit that has it
         self.helpers_inserted: set[str] = set()
+        # Lines above the chunk being visited: positions are the whole file's.
+        self.line_offset = 0
 
     def _start(self, node: cst.CSTNode) -> tuple[int, int]:
         start = self.get_metadata(PositionProvider, node).start
-        return (start.line, start.column)
+        return (start.line + self.line_offset, start.column)
 
     def _statements(self, edit: Edit, finding: Finding, line: int) -> list[cst.BaseStatement]:
         self._applying(finding, line)
@@ -220,7 +343,8 @@ class _Inserter(cst.CSTTransformer):
         for stmt, current in zip(original.body, updated.body):
             expanded = self._expand(stmt, current)
             span = self.get_metadata(PositionProvider, stmt)
-            helpers = self._helpers_used_within(span.start.line, span.end.line)
+            helpers = self._helpers_used_within(span.start.line + self.line_offset,
+                                                span.end.line + self.line_offset)
             if helpers:
                 body += helpers
                 expanded[0] = _spaced(expanded[0])
