@@ -12,7 +12,8 @@ A false positive is attributed to the split or unsplit class of the label row on
 else of a labelled function that encloses it; any other is "unlabelled" and counts only in the
 overall precision.
 
-Run: python benchmarks/split_survey.py [--tool-path DIR] [--workdir DIR] [--only NAME ...]
+Run: python benchmarks/split_survey.py [--tool-path DIR [--tool-rev REV]] [--workdir DIR]
+                                       [--only NAME ...]
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import fnmatch
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -99,17 +101,46 @@ def read_labels(path: Path) -> tuple[list[Scope], list[Label]]:
     return scopes, labels
 
 
-def tool_run(tool_path: Path, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The tool as the checkout at tool_path has it, whatever this interpreter has installed."""
-    env = {**os.environ, "PYTHONPATH": str(tool_path)}
-    return subprocess.run([sys.executable, "-m", "lint_rules.cli", *args],
-                          cwd=cwd, env=env, capture_output=True, text=True)
+class TimedOut(Exception):
+    """The tool took longer than --timeout on one package."""
 
 
-def describe(tool_path: Path) -> str:
-    head = subprocess.run(["git", "-C", str(tool_path), "log", "-1", "--format=%h %s"],
+def tool_run(tool_path: Path, args: list[str], cwd: Path,
+             timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    """The tool as the checkout at tool_path has it, whatever this interpreter has installed.
+
+    No bytecode is written: the checkout may be someone else's work tree, to be read only.
+    On a timeout the whole process group goes, the tool's worker processes included."""
+    env = {**os.environ, "PYTHONPATH": str(tool_path), "PYTHONDONTWRITEBYTECODE": "1"}
+    argv = [sys.executable, "-m", "lint_rules.cli", *args]
+    with subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, start_new_session=True) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise TimedOut from None
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+
+def describe(tool_path: Path, rev: str) -> str:
+    head = subprocess.run(["git", "-C", str(tool_path), "log", "-1", "--format=%h %s", rev],
                           capture_output=True, text=True).stdout.strip()
-    return f"{tool_path} ({head or 'not a git checkout'})"
+    return f"{tool_path} at {rev} ({head or 'not a git checkout'})"
+
+
+def export(tool_path: Path, rev: str, work: Path) -> Path:
+    """The tree of one commit, so that uncommitted edits in a work tree are not measured."""
+    commit = subprocess.run(["git", "-C", str(tool_path), "rev-parse", rev],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    into = work / f"tool-{commit}"
+    shutil.rmtree(into, ignore_errors=True)
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(tool_path), "archive", rev],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
 
 
 def files_in_scope(scope: Scope, root: Path) -> list[str]:
@@ -123,10 +154,15 @@ def files_in_scope(scope: Scope, root: Path) -> list[str]:
     return files
 
 
-def check(tool_path: Path, scope: Scope, root: Path, work: Path) -> tuple[set, list[str]]:
+def check(tool_path: Path, scope: Scope, root: Path, work: Path,
+          timeout: float) -> tuple[set, list[str]]:
     """The (file, line, code) findings in scope, and the errors the tool reported."""
-    result = tool_run(tool_path, ["check", "--format", "json", *files_in_scope(scope, root)],
-                      work)
+    options = ["--format", "json"]
+    # A summary cache shared by runs of different checkouts could hand one the other's answers.
+    if "--no-cache" in tool_run(tool_path, ["check", "--help"], work).stdout:
+        options.append("--no-cache")
+    result = tool_run(tool_path, ["check", *options, *files_in_scope(scope, root)], work,
+                      timeout)
     if result.returncode not in (0, 1):
         raise SystemExit(f"check {scope.package} failed ({result.returncode}): {result.stderr}")
     found, errors = set(), []
@@ -237,8 +273,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tool-path", default=str(HERE.parent),
                         help="checkout to run the tool from (default: this one)")
+    parser.add_argument("--tool-rev", help="measure this commit of --tool-path (git archive) "
+                        "instead of its files as they are")
     parser.add_argument("--workdir", help="keep downloads and sources here (default: a temp dir)")
     parser.add_argument("--only", nargs="*", help="package names to survey (default: all)")
+    parser.add_argument("--timeout", type=float, default=900,
+                        help="seconds the tool may take on one package (default: 900)")
     parser.add_argument("--labels", default=str(LABELS), help="labels table")
     args = parser.parse_args()
     tool_path = Path(args.tool_path).resolve()
@@ -249,17 +289,24 @@ def main() -> None:
     dl, src = work / "dl", work / "src"
     dl.mkdir(parents=True, exist_ok=True)
     try:
-        print(f"tool       {describe(tool_path)}")
+        print(f"tool       {describe(tool_path, args.tool_rev or 'HEAD')}"
+              f"{'' if args.tool_rev else ', files as they are'}")
+        if args.tool_rev:
+            tool_path = export(tool_path, args.tool_rev, work)
         print(f"workdir    {work}")
         print_sites([lb for lb in labels if any(lb.package == s.package for s in scopes)])
         print()
         rows, total = [], Tally()
-        false_positives, misses, errors = [], [], []
+        false_positives, misses, errors, timed_out = [], [], [], []
         for scope in scopes:
             root = src / f"{scope.package}-{scope.version}"
             if not root.exists():
                 unpack(download(scope.package, scope.version, dl), root)
-            found, failed = check(tool_path, scope, root, work)
+            try:
+                found, failed = check(tool_path, scope, root, work, args.timeout)
+            except TimedOut:
+                timed_out.append(scope.package)
+                continue
             errors += [f"{scope.package}: {e}" for e in failed]
             mine = [lb for lb in labels if lb.package == scope.package]
             tally = measure(scope, mine, found, root, false_positives, misses)
@@ -267,6 +314,9 @@ def main() -> None:
             total.add(tally)
         print_table(rows)
         print_overall(total)
+        if timed_out:
+            print(f"timed out after {args.timeout:.0f} s, not counted above: "
+                  f"{', '.join(timed_out)}")
         print(f"\nfalse positives ({len(false_positives)})")
         for package, (file, line, code), kind in false_positives:
             print(f"  {package:12} {file}:{line} {code}  [{kind}]")
