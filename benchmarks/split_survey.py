@@ -216,13 +216,14 @@ def ratio(part: int, whole: int) -> str:
 
 
 def measure(scope: Scope, labels: list[Label], found: set, root: Path,
-            false_positives: list, misses: list) -> Tally:
+            false_positives: list, misses: list, hits: list) -> Tally:
     tally = Tally()
     expected = {(lb.file, lb.line, lb.code): lb for lb in labels if lb.code != "-"}
     for key, label in expected.items():
         tally.expected[label.kind] += 1
         if key in found:
             tally.hits[label.kind] += 1
+            hits.append((scope.package, label))
         else:
             misses.append((scope.package, label))
     for finding in sorted(found - expected.keys()):
@@ -297,7 +298,7 @@ def main() -> None:
         print_sites([lb for lb in labels if any(lb.package == s.package for s in scopes)])
         print()
         rows, total = [], Tally()
-        false_positives, misses, errors, timed_out = [], [], [], []
+        false_positives, misses, hits, errors, timed_out = [], [], [], [], []
         for scope in scopes:
             root = src / f"{scope.package}-{scope.version}"
             if not root.exists():
@@ -309,7 +310,7 @@ def main() -> None:
                 continue
             errors += [f"{scope.package}: {e}" for e in failed]
             mine = [lb for lb in labels if lb.package == scope.package]
-            tally = measure(scope, mine, found, root, false_positives, misses)
+            tally = measure(scope, mine, found, root, false_positives, misses, hits)
             rows.append((scope.package, tally))
             total.add(tally)
         print_table(rows)
@@ -320,10 +321,12 @@ def main() -> None:
         print(f"\nfalse positives ({len(false_positives)})")
         for package, (file, line, code), kind in false_positives:
             print(f"  {package:12} {file}:{line} {code}  [{kind}]")
-        print(f"\nmisses ({len(misses)})")
-        for package, lb in misses:
-            print(f"  {package:12} {lb.file}:{lb.line} {lb.code} {lb.function} [{lb.kind}]"
-                  f"{'  ' + lb.note if lb.note else ''}")
+        for title, rows in (("misses", misses), ("split findings matched", hits)):
+            rows = [(p, lb) for p, lb in rows if title == "misses" or lb.split]
+            print(f"\n{title} ({len(rows)})")
+            for package, lb in rows:
+                print(f"  {package:12} {lb.file}:{lb.line} {lb.code} {lb.function} [{lb.kind}]"
+                      f"{'  ' + lb.note if lb.note else ''}")
         if errors:
             print(f"\nerrors the tool reported ({len(errors)})")
             for error in errors:
