@@ -69,8 +69,10 @@ def call_arg(call: ast.Call, index: int, keyword: str) -> ast.expr | None:
 class Keys:
     """Canonical strings for the expressions of one scope."""
 
-    def __init__(self, imports: Imports, scope_nodes: list[ast.AST]) -> None:
+    def __init__(self, imports: Imports, scope_nodes: list[ast.AST],
+                 converters: frozenset[str] = frozenset()) -> None:
         self.imports = imports
+        self.converters = converters  # the module's own `to_bytes(p)` and the like
         self.aliases: dict[str, ast.expr] = {}
         self.parents: dict[str, ast.expr] = {}  # d -> path, for `d = os.path.dirname(path)`
         counts: Counter[str] = Counter()
@@ -102,7 +104,8 @@ class Keys:
         while isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
             if self.imports.qualname(expr.func) in _TRANSPARENT:
                 expr = expr.args[0]
-            elif isinstance(expr.func, ast.Name) and expr.func.id == "Path":
+            elif isinstance(expr.func, ast.Name) and (
+                    expr.func.id == "Path" or expr.func.id in self.converters):
                 expr = expr.args[0]
             else:
                 break

@@ -78,7 +78,7 @@ def _existing_helper(tree: ast.Module, helpers: Helpers, collector: Collector, k
             continue
         required = len(stmt.args.posonlyargs) + len(stmt.args.args) - len(stmt.args.defaults)
         first = summary.kinds[0]
-        if required != 1 or kind not in first:
+        if required != 1 or kind not in first or "write" in first:
             continue
         if kind == "path" and ("parent" in first or mentions_flag(stmt, _DIRECTORY_FLAG)):
             continue  # a directory syncer: opening a file with O_DIRECTORY fails
@@ -107,7 +107,7 @@ def module_support(tree: ast.Module, imports: Imports, helpers: Helpers) -> Modu
         spelled_os = _free_name("_os", taken)
     else:
         spelled_os = os_name or "os"
-    collector = Collector(imports, helpers.facts)
+    collector = Collector(imports, helpers)
     dir_helper = _existing_helper(tree, helpers, collector, "parent")
     file_helper = _existing_helper(tree, helpers, collector, "path")
     return ModuleSupport(
