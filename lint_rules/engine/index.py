@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _CALL_AFTER = re.compile(r"\s*\(")
+_CALLED_NAME = re.compile(r"(?<!def )\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _COMPOUND = (*_SCOPES, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith,
              ast.Try, ast.TryStar, ast.Match)
@@ -46,9 +47,15 @@ class ModuleIndex:
     imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
     scopes: list[ScopeInfo] = field(default_factory=list)  # the module first
     _starts: list[int] | None = None
+    _called: dict[int, set[str]] = field(default_factory=dict)  # id(scope) -> names it calls
 
-    def lines_calling(self, names: Iterable[str]) -> list[int] | None:
-        """Sorted numbers of the lines where one of `names` is followed by `(`."""
+    def lines_calling(self, names: Iterable[str], modules: frozenset[str] | None = None,
+                      ) -> list[int] | None:
+        """Sorted numbers of the lines where one of `names` is followed by `(`.
+
+        With `modules` (the module's names for imported modules), a call spelled as a method
+        counts only on one of those modules, or as one of the path methods that write or
+        rename (`p.open(...)`, `p.replace(dst)`, but not `s.replace(a, b)` of a string)."""
         if self.source is None:
             return None  # only a tree at hand: every scope may call anything
         source = self.source
@@ -59,7 +66,9 @@ class ModuleIndex:
                 end = at + len(name)
                 before = source[at - 1] if at else " "
                 if not (before.isalnum() or before == "_") and _CALL_AFTER.match(source, end):
-                    offsets.append(at)
+                    if modules is None or before != "." or _on_module_or_path(
+                            source, at, end, name, modules):
+                        offsets.append(at)
                 at = source.find(name, end)
         offsets.sort()
         starts = self._line_starts()
@@ -70,11 +79,64 @@ class ModuleIndex:
                 lines.append(line)
         return lines
 
+    def called_within(self, info: ScopeInfo, names: Iterable[str]) -> list[str]:
+        """Which of `names` the scope's lines call (a `def name(` is no call); all of them
+        when the source is not at hand."""
+        if self.source is None:
+            return list(names)
+        called = self._called.get(id(info.node))
+        if called is None:
+            starts = self._line_starts()
+            end = starts[info.end] if info.end < len(starts) else len(self.source)
+            called = set(_CALLED_NAME.findall(self.source, starts[info.start - 1], end))
+            self._called[id(info.node)] = called
+        return [name for name in names if name in called]
+
+    def line_text(self, line: int) -> str:
+        """The text of a (1-based) line; empty when the source is not at hand."""
+        if self.source is None:
+            return ""
+        starts = self._line_starts()
+        end = starts[line] if line < len(starts) else len(self.source)
+        return self.source[starts[line - 1]:end] if 0 < line <= len(starts) else ""
+
     def _line_starts(self) -> list[int]:
         """Offsets where each line begins, with Python's line breaks (\n, \r\n, lone \r)."""
         if self._starts is None:
             self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.source)]
         return self._starts
+
+
+_PATH_METHODS = frozenset({"open", "write_text", "write_bytes", "replace", "rename"})
+
+
+def _on_module_or_path(source: str, at: int, end: int, name: str,
+                       modules: frozenset[str]) -> bool:
+    start = at - 1  # the dot
+    while start > 0 and (source[start - 1].isalnum() or source[start - 1] == "_"):
+        start -= 1
+    if source[start:at - 1] in modules:
+        return True
+    if name not in _PATH_METHODS:
+        return False
+    if name in ("replace", "rename"):
+        return not _two_arguments(source, source.index("(", end))
+    return True
+
+
+def _two_arguments(source: str, paren: int) -> bool:
+    """Whether the call opening at `paren` has a comma at its own level on that line."""
+    depth = 0
+    for char in source[paren:source.find("\n", paren) % (len(source) + 1)]:
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return False
+        elif char == "," and depth == 1:
+            return True
+    return False
 
 
 def index_module(tree: ast.Module, source: str | None) -> ModuleIndex:

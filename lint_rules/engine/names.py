@@ -21,6 +21,9 @@ _DIRNAME = frozenset({"os.path.dirname"})
 class Imports:
     def __init__(self, nodes: list[ast.Import | ast.ImportFrom]) -> None:
         self.local_to_qualified: dict[str, str] = {}
+        self.modules: frozenset[str] = frozenset(  # names bound by `import x [as y]`
+            alias.asname or alias.name.split(".")[0]
+            for node in nodes if isinstance(node, ast.Import) for alias in node.names)
         for node in nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:

@@ -16,7 +16,7 @@ from lint_rules.engine.index import ModuleIndex, ScopeInfo, index_module
 from lint_rules.engine.names import Imports
 from lint_rules.engine.catalog import RULES
 from lint_rules.engine.scope import (
-    FSYNCS, RENAME_NAMES, RENAMES, SYNC_NAMES, WRITE_NAMES, WRITERS, Collector, Pos, Rename,
+    FSYNCS, SYNC_NAMES, Collector, Pos, Rename,
     Scope, WriteSite, pos,
 )
 from lint_rules.engine.support import module_support
@@ -35,10 +35,7 @@ def analyze(tree: ast.Module, config: Config, source: str | None = None,
     collector = Collector(imports, helpers)
     # Every finding sits at a rename or an fsync: other scopes need no closer look.
     syncing = index.lines_calling(SYNC_NAMES | imports.local_names_of(FSYNCS))
-    renaming = index.lines_calling(
-        RENAME_NAMES | imports.local_names_of(RENAMES) | helpers.rename_names)
-    writing = index.lines_calling(
-        WRITE_NAMES | imports.local_names_of(WRITERS) | helpers.write_names)
+    renaming, writing = helpers.renaming, helpers.writing
     findings: dict[tuple[str, int, int], Finding] = {}
     scopes: dict[int, Scope] = {}
 
@@ -49,9 +46,11 @@ def analyze(tree: ast.Module, config: Config, source: str | None = None,
         return scopes[id(info.node)]
 
     for info in index.scopes:
-        # DUR103 needs an fsync; the other rules a rename and a write in the same scope.
+        # DUR103 needs an fsync; the other rules a rename and a write in the same scope,
+        # spelled out or through a helper.
         if not (info.spans_any(syncing)
-                or info.spans_any(renaming) and info.spans_any(writing)):
+                or (info.spans_any(renaming) or helpers.calls_helper(info, "rename"))
+                and (info.spans_any(writing) or helpers.calls_helper(info, "write"))):
             continue
         for finding in _ScopeRules(scope_of(info), support, source).run():
             findings.setdefault((finding.code, finding.line, finding.col), finding)
@@ -322,7 +321,10 @@ _TEMP_HINTS = ("tmp", "temp", "part", "new", "pending", "staging", "incomplete")
 
 def class_units(index: ModuleIndex, renaming: list[int] | None, writing: list[int] | None,
                 ) -> Iterator[list[ScopeInfo]]:
-    """The methods of each class that both renames and writes somewhere."""
+    """The methods of each class where one method renames a `self.` attribute and another
+    writes."""
+    if renaming is not None:  # only renames of an attribute can join two methods
+        renaming = [line for line in renaming if "self." in index.line_text(line)]
     for info in index.scopes:
         node = info.node
         if not isinstance(node, ast.ClassDef):
@@ -331,8 +333,10 @@ def class_units(index: ModuleIndex, renaming: list[int] | None, writing: list[in
             continue
         members = {id(stmt) for stmt in node.body}
         methods = [m for m in index.scopes if m.method and id(m.node) in members]
-        if len(methods) > 1:
-            yield methods
+        renamers = [m for m in methods if m.spans_any(renaming)]
+        writers = [m for m in methods if m.spans_any(writing)]
+        if renamers and writers and (len(renamers) > 1 or writers != renamers):
+            yield methods  # the others may write through the handle, or sync it
 
 
 def class_findings(unit: list[Scope], support: Callable[[], ModuleSupport],

@@ -18,6 +18,7 @@ so chains and cycles count.  Summaries hold plain data only, so they can be cach
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from lint_rules.config import Config
@@ -89,15 +90,60 @@ class Helpers:
         self.rename_helpers = tuple(name.partition(":")[0] for name in config.rename_helpers)
         self.durable_renames = tuple(name.partition(":")[0] for name in config.rename_helpers
                                      if name.partition(":")[2].strip() == "durable")
-        self.summaries: dict[str, Summary] = {}
-        self.converters: frozenset[str] = frozenset()
-        self._scopes: dict[int, Scope] = {}  # id(function) -> its scope under the summaries
         configured = (*self.file_helpers, *self.dir_helpers, *self.open_helpers,
                       *self.rename_helpers)
         self.configured_names = {name.rsplit(".", 1)[-1] for name in configured}
         self._sync_names = {"fsync", "fdatasync", "flush"} | self.configured_names
         self._aliases = _module_aliases(index.scopes[0].node, imports) if index.scopes else {}
-        self._summarise([info for info in index.scopes if info.is_function])
+        self.summaries = _Summaries(self)
+        self._scopes: dict[int, Scope] = {}  # id(function) -> its scope under the summaries
+        self._done: dict[str, Summary | None] = dict(self._aliases)
+        self._provisional: dict[str, Summary | None] = {}
+        self._active: dict[str, int] = {}  # names being summarised -> depth
+        self._lowest = _NONE  # the lowest active depth read since a summary began
+        functions = [info for info in index.scopes if info.is_function]
+        self._by_name: dict[str, list[ScopeInfo]] = {}
+        for info in functions:
+            self._by_name.setdefault(info.node.name, []).append(info)
+        self._names = [*self._by_name, *self._aliases]
+        # Lines that call what renames, writes or syncs by itself: the seeds of everything.
+        modules = imports.modules
+        self.renaming = index.lines_calling(
+            RENAME_NAMES | set(self._aliases) | {n.rsplit(".", 1)[-1] for n in self.rename_helpers}
+            | imports.local_names_of(RENAMES), modules)
+        self.writing = index.lines_calling(
+            WRITE_NAMES | self.configured_names | imports.local_names_of(WRITERS), modules)
+        self._syncing = index.lines_calling(self._sync_names | imports.local_names_of(FSYNCS))
+        # Names whose calls may rename: every scope asks, so they are found once, by name.
+        self._renamers = {info.node.name for info in self._may_rename(functions)}
+        self._renamers |= set(self._aliases)
+        self._rename_lines: list[int] | None = [-1]  # not computed yet
+        self.converters = _converters(functions, imports)
+        self._collector = Collector(imports, self)
+
+    def calls_helper(self, info: ScopeInfo, kind: str) -> bool:
+        """Whether the scope calls one of the module's functions or aliases that renames
+        (`kind` "rename") or writes a file ("write"); summarises only those it calls."""
+        # Every scope asks about renames, few about writes (those that rename): the lines
+        # calling a renamer are found once, then only scopes spanning one look closer.
+        if kind == "rename":
+            if not info.spans_any(self._renamer_lines()):
+                return False
+            names = self._renamers
+        else:
+            names = self._names
+        return any(self._does(kind, name) for name in self.index.called_within(info, names))
+
+    def _renamer_lines(self) -> list[int] | None:
+        if self._rename_lines == [-1]:
+            self._rename_lines = self.index.lines_calling(self._renamers)
+        return self._rename_lines
+
+    def _does(self, kind: str, name: str) -> bool:
+        summary = self.local(name)
+        if summary is None:
+            return False
+        return bool(summary.renames or summary.calls) if kind == "rename" else summary.writes
 
     # -- the one question asked at every call ------------------------------------------------
 
@@ -110,11 +156,11 @@ class Helpers:
                 return configured
         func = call.func
         if isinstance(func, ast.Name):
-            summary = self.summaries.get(func.id)
+            summary = self.local(func.id)
             return summary if summary and not summary.method else None
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             if func.value.id in ("self", "cls"):
-                summary = self.summaries.get(func.attr)
+                summary = self.local(func.attr)
                 return summary if summary and summary.method else None
         return None
 
@@ -135,20 +181,8 @@ class Helpers:
 
     def scope_of(self, node: ast.AST) -> Scope | None:
         """The scope built while summarising `node`, if it was (it agrees with the final
-        summaries: a function is rebuilt whenever a summary it calls changes)."""
+        summaries: only summaries that no longer change keep their scopes)."""
         return self._scopes.get(id(node))
-
-    @property
-    def rename_names(self) -> set[str]:
-        """Names whose calls rename (wrappers, aliases, configured): a scope calling one may
-        hold a finding."""
-        names = {n for n, s in self.summaries.items() if s.renames or s.calls is not None}
-        return names | {name.rsplit(".", 1)[-1] for name in self.rename_helpers}
-
-    @property
-    def write_names(self) -> set[str]:
-        names = {name for name, summary in self.summaries.items() if summary.writes}
-        return names | {name.rsplit(".", 1)[-1] for name in self.open_helpers}
 
     def _configured(self, call: ast.Call, qualified: str) -> Summary | None:
         if not self.configured_names or qualified.rsplit(".", 1)[-1] not in self.configured_names:
@@ -169,86 +203,131 @@ class Helpers:
             return Summary(("path",), (frozenset(),), False, opens=OpenFact(0, False))
         return None
 
-    # -- summaries ----------------------------------------------------------------------
+    # -- summaries, on demand ---------------------------------------------------------------
 
-    def _summarise(self, functions: list[ScopeInfo]) -> None:
-        self.summaries = dict(self._aliases)
-        dirty = self._candidates(functions)
-        if not dirty:
-            return
-        by_name: dict[str, list[ScopeInfo]] = {}
-        for info in functions:
-            by_name.setdefault(info.node.name, []).append(info)
-        collector = Collector(self.imports, self)
-        found: dict[int, Summary] = {}
-        for _ in range(len(functions) + 1):
-            for info in dirty:
-                scope = collector.collect(info.node, info.node.body)
-                self._scopes[id(info.node)] = scope
-                found[id(info.node)] = _summarise_one(scope, info)
-            changed = set()
-            for name in {info.node.name for info in dirty}:
-                # Functions that share a name (methods of different classes) share a summary:
-                # the union of what each does, so that rounds converge instead of taking turns.
-                merged = None
-                for info in by_name[name]:
-                    summary = found.get(id(info.node))
-                    if summary is not None and summary.useful:
-                        merged = _merge(merged, summary)
-                if name in self._aliases:
-                    continue
-                if merged != self.summaries.get(name):
-                    changed.add(name)
-                    if merged is None:
-                        del self.summaries[name]
-                    else:
-                        self.summaries[name] = merged
-            if not changed:
-                return
-            self.converters = frozenset(name for name, s in self.summaries.items()
-                                        if s.same_path is not None and not s.method)
-            callers = self.index.lines_calling(changed)
-            dirty = [info for info in functions if info.spans_any(callers)]
+    def local(self, name: str) -> Summary | None:
+        """The summary of the module's own function (or alias) `name`, computed the first
+        time a call asks.  Recursion is solved to a fixpoint: a function that reads its own
+        unfinished summary is summarised again until it stops changing, and what depends
+        on an unfinished outer one is kept provisional until that one is done."""
+        if name in self._done:
+            return self._done[name]
+        infos = self._by_name.get(name)
+        if not infos:
+            return None
+        if name in self._active:
+            self._lowest = min(self._lowest, self._active[name])
+            return self._provisional.get(name)
+        depth = len(self._active)
+        self._active[name] = depth
+        outer = self._lowest
+        summary = None
+        scopes: dict[int, Scope] = {}
+        for _ in range(len(self._by_name) + 2):
+            self._lowest = _NONE
+            acting = [info for info in infos if self._may_act(info)]
+            summary, scopes = self._summarise(acting)
+            if self._lowest != depth or summary == self._provisional.get(name):
+                break
+            self._provisional[name] = summary
+        del self._active[name]
+        if self._lowest >= depth:
+            self._done[name] = summary
+            self._provisional.pop(name, None)
+            self._scopes.update(scopes)
+            self._lowest = outer
+        else:
+            self._provisional[name] = summary
+            self._lowest = min(outer, self._lowest)
+        return summary
 
-    def _candidates(self, functions: list[ScopeInfo]) -> list[ScopeInfo]:
-        """Functions that may do something a summary records, by the names they call: they
-        fsync, flush a parameter, rename, open or write, call a configured helper or an
-        alias, or are a one-line converter.  Their callers follow once a summary says
-        something."""
-        syncing = self.index.lines_calling(self._sync_names)
-        acting = self.index.lines_calling(
-            RENAME_NAMES | WRITE_NAMES | set(self._aliases) | self.configured_names
-            | self.imports.local_names_of(RENAMES | WRITERS))
-        chosen = []
-        for info in functions:
-            node = info.node
-            if (info.spans_any(acting) or _is_converter_shape(node)
-                    or info.spans_any(syncing) and self._syncs_directly(info)
-                    or self._may_forward(info)):
-                chosen.append(info)
+    def _summarise(self, infos: list[ScopeInfo]) -> tuple[Summary | None, dict[int, Scope]]:
+        # Functions that share a name (methods of different classes) share a summary: the
+        # union of what each does.
+        merged = None
+        scopes = {}
+        for info in infos:
+            scope = self._collector.collect(info.node, info.node.body)
+            scopes[id(info.node)] = scope
+            summary = _summarise_one(scope, info)
+            if summary.useful:
+                merged = _merge(merged, summary)
+        return merged, scopes
+
+    def _may_act(self, info: ScopeInfo) -> bool:
+        """Whether a function can do anything a summary records, without building its scope:
+        it calls something that renames, writes or syncs by itself, is a one-line converter
+        or a forwarder, or calls a function of the module whose summary says something."""
+        if info.spans_any(self.renaming) or info.spans_any(self.writing) \
+                or info.spans_any(self._syncing) or _is_converter_shape(info.node) \
+                or _may_forward(info.node):
+            return True
+        own = info.node.name
+        return any(self.local(name) is not None
+                   for name in self.index.called_within(info, self._names) if name != own)
+
+    def _may_rename(self, functions: list[ScopeInfo]) -> list[ScopeInfo]:
+        """Functions that may rename, by the names they call, and their callers by name,
+        transitively (renamers are few)."""
+        # A function handed to a helper: only where the module passes a rename somewhere.
+        source = self.index.source
+        forwarding = source is None or any(
+            name + end in source for name in ("replace", "rename", "move") for end in (",", ")"))
+        chosen = [info for info in functions
+                  if info.spans_any(self.renaming) or forwarding and _may_forward(info.node)]
+        known = {info.node.name for info in chosen}
+        new_names = set(known)
+        while new_names:
+            callers = self.index.lines_calling(new_names)
+            more = [info for info in functions
+                    if info.node.name not in known and info.spans_any(callers)]
+            chosen.extend(more)
+            new_names = {info.node.name for info in more} - known
+            known |= new_names
         return chosen
 
-    def _may_forward(self, info: ScopeInfo) -> bool:
-        """`def retry(fn, *args)` that calls `fn`: it may be handed `os.replace`."""
-        args = info.node.args
-        if args.vararg is None or not args.args:
-            return False
-        return info.spans_any(self.index.lines_calling({args.args[0].arg}))
 
-    def _syncs_directly(self, info: ScopeInfo) -> bool:
-        params = set(_param_names(info.node)) - {"self", "cls"}
-        for call in ast.walk(info.node):
-            if not isinstance(call, ast.Call):
-                continue
-            callee = call.func
-            if (isinstance(callee, ast.Attribute) and callee.attr == "flush"
-                    and isinstance(callee.value, ast.Name) and callee.value.id in params):
-                return True
-            qualified = self.imports.qualname(callee) or ""
-            if qualified in FSYNCS or _configured(qualified, self.file_helpers) \
-                    or _configured(qualified, self.dir_helpers):
-                return True
-        return False
+_NONE = 1 << 30  # no unfinished summary was read
+
+
+class _Summaries(Mapping[str, Summary]):
+    """`Helpers.summaries`: name -> Summary of every function (and alias) that does
+    something a summary records, computed on first access."""
+
+    def __init__(self, helpers: Helpers) -> None:
+        self._helpers = helpers
+
+    def __getitem__(self, name: str) -> Summary:
+        summary = self._helpers.local(name)
+        if summary is None:
+            raise KeyError(name)
+        return summary
+
+    def __iter__(self) -> Iterator[str]:
+        names = [*self._helpers._aliases, *self._helpers._by_name]
+        return iter([name for name in dict.fromkeys(names) if name in self])
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._helpers.local(name) is not None
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _converters(functions: list[ScopeInfo], imports: Imports) -> frozenset[str]:
+    """Names of the module's one-line converters, chains of them included."""
+    shaped = [info.node for info in functions
+              if not info.method and _is_converter_shape(info.node)]
+    found: frozenset[str] = frozenset()
+    for _ in range(len(shaped) + 1):
+        keys = Keys(imports, [], found)
+        now = frozenset(f.name for f in shaped
+                        if _converted(f, keys, {n: i for i, n in enumerate(_param_names(f))})
+                        is not None)
+        if now == found:
+            break
+        found = now
+    return found
 
 
 def _summarise_one(scope: Scope, info: ScopeInfo) -> Summary:
@@ -321,8 +400,13 @@ def _body(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
 
 def _is_converter_shape(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     body = _body(func)
-    return len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None \
-        and len(_param_names(func)) >= 1
+    return len(body) == 1 and isinstance(body[0], ast.Return) \
+        and isinstance(body[0].value, (ast.Call, ast.IfExp)) and len(_param_names(func)) >= 1
+
+
+def _may_forward(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`def retry(fn, *args)`: it may be handed `os.replace`."""
+    return func.args.vararg is not None and bool(func.args.args)
 
 
 def _converted(func, keys: Keys, index: dict[str, int]) -> int | None:
