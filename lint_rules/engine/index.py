@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -61,20 +62,33 @@ class ModuleIndex:
         source = self.source
         offsets = []
         for name in set(names):
-            at = source.find(name)
-            while at != -1:
-                end = at + len(name)
-                before = source[at - 1] if at else " "
-                if not (before.isalnum() or before == "_") and _CALL_AFTER.match(source, end):
-                    if modules is None or before != "." or _on_module_or_path(
-                            source, at, end, name, modules):
-                        offsets.append(at)
-                at = source.find(name, end)
+            # The regular expression scans in C for the name followed by `(`; only those
+            # matches come back to Python, to drop the ends of longer names.
+            found = [at for at in (m.start() for m in _call_of(name).finditer(source))
+                     if not at or not (source[at - 1].isalnum() or source[at - 1] == "_")]
+            if modules is not None and not (name in _PATH_METHODS and name not in _TWO_ARGS):
+                found = [at for at in found if source[at - 1] != "." or _on_module_or_path(
+                    source, at, at + len(name), name, modules)]
+            offsets += found
         offsets.sort()
-        starts = self._line_starts()
-        lines = []
+        return self._lines_of(offsets)
+
+    def _lines_of(self, offsets: list[int]) -> list[int]:
+        """Line numbers of sorted offsets, without numbering every line where only \n
+        breaks lines (counting them in C)."""
+        source = self.source
+        lines: list[int] = []
+        if "\r" in source:
+            starts = self._line_starts()
+            for at in offsets:
+                line = bisect.bisect_right(starts, at)
+                if not lines or lines[-1] != line:
+                    lines.append(line)
+            return lines
+        line, previous = 1, 0
         for at in offsets:
-            line = bisect.bisect_right(starts, at)
+            line += source.count("\n", previous, at)
+            previous = at
             if not lines or lines[-1] != line:
                 lines.append(line)
         return lines
@@ -107,36 +121,28 @@ class ModuleIndex:
         return self._starts
 
 
+@functools.lru_cache(maxsize=4096)
+def _call_of(name: str) -> re.Pattern[str]:
+    return re.compile(re.escape(name) + r"\s*\(")
+
+
+_OWNER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_TWO_ARGUMENTS = re.compile(r"\s*\([^()\[\]{},\n]*,")
+# Path methods that write or rename: on any object (a path), `p.open("w")` counts; of
+# those also named like a string's method, only the one-argument call.
 _PATH_METHODS = frozenset({"open", "write_text", "write_bytes", "replace", "rename"})
+_TWO_ARGS = frozenset({"replace", "rename"})
 
 
 def _on_module_or_path(source: str, at: int, end: int, name: str,
                        modules: frozenset[str]) -> bool:
-    start = at - 1  # the dot
-    while start > 0 and (source[start - 1].isalnum() or source[start - 1] == "_"):
-        start -= 1
-    if source[start:at - 1] in modules:
+    owner = _OWNER.search(source[max(0, at - 48):at - 1])
+    if owner is not None and owner.group() in modules:
         return True
     if name not in _PATH_METHODS:
         return False
-    if name in ("replace", "rename"):
-        return not _two_arguments(source, source.index("(", end))
-    return True
-
-
-def _two_arguments(source: str, paren: int) -> bool:
-    """Whether the call opening at `paren` has a comma at its own level on that line."""
-    depth = 0
-    for char in source[paren:source.find("\n", paren) % (len(source) + 1)]:
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-            if depth == 0:
-                return False
-        elif char == "," and depth == 1:
-            return True
-    return False
+    # `s.replace(a, b)` of a string has two arguments, `p.replace(target)` one.
+    return _TWO_ARGUMENTS.match(source, end) is None
 
 
 def index_module(tree: ast.Module, source: str | None) -> ModuleIndex:

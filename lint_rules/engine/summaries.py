@@ -117,7 +117,7 @@ class Helpers:
         # Names whose calls may rename: every scope asks, so they are found once, by name.
         self._renamers = {info.node.name for info in self._may_rename(functions)}
         self._renamers |= set(self._aliases)
-        self._rename_lines: list[int] | None = [-1]  # not computed yet
+        self._rename_lines: list[tuple[str, list[int] | None]] | None = None
         self.converters = _converters(functions, imports)
         self._collector = Collector(imports, self)
 
@@ -127,16 +127,23 @@ class Helpers:
         # Every scope asks about renames, few about writes (those that rename): the lines
         # calling a renamer are found once, then only scopes spanning one look closer.
         if kind == "rename":
-            if not info.spans_any(self._renamer_lines()):
-                return False
-            names = self._renamers
-        else:
-            names = self._names
+            return any(info.spans_any(lines) and self._does(kind, name)
+                       for name, lines in self._renamer_lines())
+        names = self._names
         return any(self._does(kind, name) for name in self.index.called_within(info, names))
 
-    def _renamer_lines(self) -> list[int] | None:
-        if self._rename_lines == [-1]:
-            self._rename_lines = self.index.lines_calling(self._renamers)
+    def _renamer_lines(self) -> list[tuple[str, list[int] | None]]:
+        """(name, the lines calling it) for each name that may rename (they are few)."""
+        if self._rename_lines is None:
+            found = []
+            for name in sorted(self._renamers):
+                lines = self.index.lines_calling({name})
+                if lines is not None:
+                    defs = {info.node.lineno for info in self._by_name.get(name, ())}
+                    lines = [line for line in lines if line not in defs]
+                if lines is None or lines:
+                    found.append((name, lines))
+            self._rename_lines = found
         return self._rename_lines
 
     def _does(self, kind: str, name: str) -> bool:
@@ -270,11 +277,14 @@ class Helpers:
         """Functions that may rename, by the names they call, and their callers by name,
         transitively (renamers are few)."""
         # A function handed to a helper: only where the module passes a rename somewhere.
+        chosen = [info for info in functions if info.spans_any(self.renaming)]
+        forwarders = [info for info in functions
+                      if _may_forward(info.node) and info not in chosen]
         source = self.index.source
-        forwarding = source is None or any(
-            name + end in source for name in ("replace", "rename", "move") for end in (",", ")"))
-        chosen = [info for info in functions
-                  if info.spans_any(self.renaming) or forwarding and _may_forward(info.node)]
+        if forwarders and (source is None or any(
+                name + end in source for name in ("replace", "rename", "move")
+                for end in (",", ")"))):
+            chosen += forwarders
         known = {info.node.name for info in chosen}
         new_names = set(known)
         while new_names:
