@@ -165,6 +165,10 @@ class _ScopeRules:
                 # The block closes the file itself: a sync at its end would find it closed.
                 return Fix((Edit(pos(close), "before", code),), needs)
             return Fix((Edit(pos(site.with_stmt), "append", code),), needs)
+        closing = self._with_closing(site, rename)
+        if closing is not None:
+            # `with fh:` closes the handle at the end of its block: the sync goes there.
+            return Fix((Edit(pos(closing), "append", code),), needs)
         # Before the close (or else the rename), lifted into the block that bound the handle
         # where that is still after the last write, so the sync runs on every path that
         # reaches the rename. Outside that block the handle may be unbound: no fix.
@@ -190,6 +194,15 @@ class _ScopeRules:
         else:
             edit = Edit(pos(site.with_stmt or site.stmt), "after", (call,))
         return Fix((edit,), frozenset({"file_helper"}))
+
+    def _with_closing(self, site: WriteSite, rename: Rename) -> ast.stmt | None:
+        """A `with fh:` of the handle after it was opened that ends before the rename."""
+        for key, stmt in self.scope.handle_withs:
+            if key in site.handle_keys and site.pos < pos(stmt) < rename.pos \
+                    and not _within(rename.pos, stmt) \
+                    and not self.scope.exclusive(site.stmt, stmt):
+                return stmt
+        return None
 
     def _close_before(self, site: WriteSite, rename: Rename) -> ast.stmt | None:
         """The last close of the handle before the rename: the one on the path that renames."""

@@ -155,6 +155,8 @@ class Scope:
     names: list[tuple[ast.expr, ast.AST, ast.stmt]] = field(default_factory=list)
     stores: list[tuple[str, Pos, ast.stmt]] = field(default_factory=list)  # names bound
     removes: list[tuple[str, Pos]] = field(default_factory=list)  # os.remove(key), where
+    # `with fh:` of a handle opened earlier: the handle is closed where the block ends.
+    handle_withs: list[tuple[str, ast.With | ast.AsyncWith]] = field(default_factory=list)
     # What the body hands back: (value, where, True for a yield).
     returns: list[tuple[ast.expr, Pos, bool]] = field(default_factory=list)
     # Calls whose arguments are not "uses" of a handle: syncs, helpers that sync, closes.
@@ -397,6 +399,9 @@ class _ScopeBuilder:
                 target = child.targets[0]
                 if isinstance(target, ast.Name):
                     scope.assigns.append((target.id, child.value))
+            elif isinstance(child, (ast.With, ast.AsyncWith)):
+                scope.handle_withs += [(keys.key(item.context_expr), child) for item in child.items
+                                       if isinstance(item.context_expr, (ast.Name, ast.Attribute))]
             elif isinstance(child, (ast.Return, ast.Yield)) and child.value is not None:
                 scope.returns.append((child.value, pos(child), isinstance(child, ast.Yield)))
         calls.sort(key=lambda item: pos(item[0]))
@@ -538,7 +543,7 @@ class _ScopeBuilder:
                 continue
             key = keys.key(arg)
             scope.neutral_calls.add(id(call))
-            if "write" in kinds:
+            if "write" in kinds and summary.opens is None:  # an opener's handle is the write
                 _, with_stmt = self._target(call)
                 scope.writes.append(WriteSite(call, stmt, "path", {key}, path_expr=arg,
                                               with_stmt=with_stmt))
