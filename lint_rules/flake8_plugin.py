@@ -62,7 +62,7 @@ class DurableWritesChecker:
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         # noqa, select and ignore are flake8's own business here.
         source = "".join(self.lines)
-        if not may_have_findings(source.encode("utf-8", "surrogatepass")):
+        if not may_have_findings(source.encode("utf-8", "surrogatepass"), self.config):
             return
         findings, _ = analyze(self.tree, self.config, source)
         for finding in findings:

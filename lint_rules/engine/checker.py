@@ -27,10 +27,20 @@ _NOQA = re.compile(
 )
 
 
-def may_have_findings(data: bytes) -> bool:
+def may_have_findings(data: bytes, config: Config | None = None) -> bool:
     if any(token in data for token in _SYNCING):
         return True
-    return any(t in data for t in _RENAMING) and any(t in data for t in _WRITING)
+    # Configured helpers rename or open under names of their own (a file's own helpers
+    # contain the calls above, so they need nothing here).
+    renaming, writing = _RENAMING, _WRITING
+    if config is not None and (config.rename_helpers or config.open_helpers):
+        renaming += _configured_tokens(config.rename_helpers)
+        writing += _configured_tokens(config.open_helpers)
+    return any(t in data for t in renaming) and any(t in data for t in writing)
+
+
+def _configured_tokens(names: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(name.partition(":")[0].rsplit(".", 1)[-1].encode() for name in names)
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -76,7 +86,7 @@ def is_silenced(finding: Finding, lines: list[str]) -> bool:
 
 def check_source(data: bytes, path: str, config: Config) -> FileReport:
     report = FileReport(path=path)
-    if not may_have_findings(data):
+    if not may_have_findings(data, config):
         return report
     try:
         source = decode(data)
