@@ -16,6 +16,7 @@ _TRANSPARENT = frozenset({
     "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath",
 })
 _DIRNAME = frozenset({"os.path.dirname"})
+_CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
 
 
 class Imports:
@@ -104,6 +105,9 @@ class Keys:
     def unwrap(self, expr: ast.expr) -> ast.expr:
         if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
             expr = expr.values[0]  # `os.path.dirname(path) or "."`
+        if isinstance(expr, ast.Call) and len(expr.args) == 2 and not expr.keywords \
+                and self.imports.qualname(expr.func) in _CASTS:
+            expr = expr.args[1]  # `typing.cast(BinaryIO, f)` is `f`
         while isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
             if self.imports.qualname(expr.func) in _TRANSPARENT:
                 expr = expr.args[0]

@@ -188,3 +188,34 @@ class Writer:
         with self._open(path + ".tmp") as fh:  # DUR101
             fh.write(data)
         os.replace(path + ".tmp", path)  # DUR102
+
+# case: synced-opener-through-a-cast-and-a-retried-alias
+import os
+from contextlib import contextmanager
+from tempfile import NamedTemporaryFile
+from typing import BinaryIO, cast
+
+from tenacity import retry, stop_after_delay
+
+_replace_retry = retry(reraise=True, stop=stop_after_delay(1))
+replace = _replace_retry(os.replace)
+
+
+@contextmanager
+def adjacent_tmp_file(path, **kwargs):
+    with NamedTemporaryFile(delete=False, dir=os.path.dirname(path), **kwargs) as f:
+        result = cast(BinaryIO, f)
+        try:
+            yield result
+        finally:
+            result.flush()
+            os.fsync(result.fileno())
+
+
+def save(statefile_path, text):
+    with adjacent_tmp_file(statefile_path) as f:
+        f.write(text.encode())
+    try:
+        replace(f.name, statefile_path)  # DUR102
+    except OSError:
+        pass
