@@ -49,6 +49,8 @@ class ModuleIndex:
     scopes: list[ScopeInfo] = field(default_factory=list)  # the module first
     _starts: list[int] | None = None
     _called: dict[int, set[str]] = field(default_factory=dict)  # id(scope) -> names it calls
+    # (name, method calls only on modules?) -> the lines calling it
+    _name_lines: dict[tuple[str, bool], list[int]] = field(default_factory=dict)
 
     def lines_calling(self, names: Iterable[str], modules: frozenset[str] | None = None,
                       ) -> list[int] | None:
@@ -59,19 +61,28 @@ class ModuleIndex:
         rename (`p.open(...)`, `p.replace(dst)`, but not `s.replace(a, b)` of a string)."""
         if self.source is None:
             return None  # only a tree at hand: every scope may call anything
+        names = set(names)
+        if len(names) == 1:
+            return self._lines_of_name(names.pop(), modules)
+        lines = {line for name in names for line in self._lines_of_name(name, modules)}
+        return sorted(lines)
+
+    def _lines_of_name(self, name: str, modules: frozenset[str] | None) -> list[int]:
+        """The lines calling one name, found once per module (many questions repeat)."""
+        cached = self._name_lines.get((name, modules is not None))
+        if cached is not None:
+            return cached
         source = self.source
-        offsets = []
-        for name in set(names):
-            # The regular expression scans in C for the name followed by `(`; only those
-            # matches come back to Python, to drop the ends of longer names.
-            found = [at for at in (m.start() for m in _call_of(name).finditer(source))
-                     if not at or not (source[at - 1].isalnum() or source[at - 1] == "_")]
-            if modules is not None and not (name in _PATH_METHODS and name not in _TWO_ARGS):
-                found = [at for at in found if source[at - 1] != "." or _on_module_or_path(
-                    source, at, at + len(name), name, modules)]
-            offsets += found
-        offsets.sort()
-        return self._lines_of(offsets)
+        # The regular expression scans in C for the name followed by `(`; only those
+        # matches come back to Python, to drop the ends of longer names.
+        found = [at for at in (m.start() for m in _call_of(name).finditer(source))
+                 if not at or not (source[at - 1].isalnum() or source[at - 1] == "_")]
+        if modules is not None and not (name in _PATH_METHODS and name not in _TWO_ARGS):
+            found = [at for at in found if source[at - 1] != "." or _on_module_or_path(
+                source, at, at + len(name), name, modules)]
+        lines = self._lines_of(found)
+        self._name_lines[(name, modules is not None)] = lines
+        return lines
 
     def _lines_of(self, offsets: list[int]) -> list[int]:
         """Line numbers of sorted offsets, without numbering every line where only \n
