@@ -274,8 +274,9 @@ class Helpers:
                    for name in self.index.called_within(info, self._names) if name != own)
 
     def _may_rename(self, functions: list[ScopeInfo]) -> list[ScopeInfo]:
-        """Functions that may rename, by the names they call, and their callers by name,
-        transitively (renamers are few)."""
+        """Functions that may rename, by the names they call, and their callers by name: a
+        wrapper of a wrapper, and one more (deeper chains are rare, and following every
+        caller of a common method name costs more than they would bring)."""
         # A function handed to a helper: only where the module passes a rename somewhere.
         chosen = [info for info in functions if info.spans_any(self.renaming)]
         forwarders = [info for info in functions
@@ -287,7 +288,9 @@ class Helpers:
             chosen += forwarders
         known = {info.node.name for info in chosen}
         new_names = set(known)
-        while new_names:
+        for _ in range(2):
+            if not new_names:
+                break
             callers = self.index.lines_calling(new_names)
             more = [info for info in functions
                     if info.node.name not in known and info.spans_any(callers)]
