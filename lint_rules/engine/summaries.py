@@ -118,6 +118,7 @@ class Helpers:
         self._renamers = {info.node.name for info in self._may_rename(functions)}
         self._renamers |= set(self._aliases)
         self._rename_lines: list[tuple[str, list[int] | None]] | None = None
+        self._any_renamer_line: list[int] | None = [-1]  # not computed yet
         self.converters = _converters(functions, imports)
         self._collector = Collector(imports, self)
 
@@ -127,6 +128,10 @@ class Helpers:
         # Every scope asks about renames, few about writes (those that rename): the lines
         # calling a renamer are found once, then only scopes spanning one look closer.
         if kind == "rename":
+            if self._any_renamer_line == [-1]:
+                self._any_renamer_line = self.index.lines_calling(self._renamers)
+            if not info.spans_any(self._any_renamer_line):
+                return False
             return any(info.spans_any(lines) and self._does(kind, name)
                        for name, lines in self._renamer_lines())
         names = self._names
