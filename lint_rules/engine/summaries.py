@@ -169,11 +169,14 @@ class Helpers:
         func = call.func
         if isinstance(func, ast.Name):
             summary = self.local(func.id)
-            return summary if summary and not summary.method else None
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            if func.value.id in ("self", "cls"):
-                summary = self.local(func.attr)
-                return summary if summary and summary.method else None
+            if summary is not None and not summary.method:
+                return summary
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and func.value.id in ("self", "cls"):
+            summary = self.local(func.attr)
+            if summary is not None and summary.method:
+                return summary
+        # Callees defined elsewhere (other modules, installed packages) are asked here.
         return None
 
     @staticmethod
