@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from collections.abc import Callable, Iterator
 
 from lint_rules.config import Config
@@ -275,11 +276,25 @@ class _ScopeRules:
         return self._support()
 
     def _text(self, node: ast.expr) -> str:
-        if self.source is not None:
-            segment = ast.get_source_segment(self.source, node)
-            if segment is not None:
-                return segment
-        return ast.unparse(node)
+        """The expression as the user spelled it (`ast.get_source_segment` without splitting
+        the whole source again for every fix)."""
+        if self.source is None or node.end_lineno is None:
+            return ast.unparse(node)
+        lines = _source_lines(self.source)
+        first, last = node.lineno - 1, node.end_lineno - 1
+        if last >= len(lines):
+            return ast.unparse(node)
+        if first == last:
+            return lines[first].encode()[node.col_offset:node.end_col_offset].decode()
+        parts = [lines[first].encode()[node.col_offset:].decode(), *lines[first + 1:last],
+                 lines[last].encode()[:node.end_col_offset].decode()]
+        return "".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _source_lines(source: str) -> list[str]:
+    """Lines with their ends, broken where Python breaks them (not at form feeds)."""
+    return re.split(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)", source)
 
 
 # Calls that compute a path without side effects: safe to evaluate once more in a fix.
