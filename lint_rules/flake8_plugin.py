@@ -82,7 +82,7 @@ class DurableWritesChecker:
         # Line noqa and flake8's --select/--ignore are flake8's own business here; the
         # pyproject's selection and our file-level noqa are ours, as in every face.
         source = "".join(self.lines)
-        if not may_have_findings(source.encode("utf-8", "surrogatepass")):
+        if not may_have_findings(source.encode("utf-8", "surrogatepass"), self.config):
             return
         config = self.config
         exemption = file_exemption(source)

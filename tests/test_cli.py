@@ -53,7 +53,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     The stand-in engine comes with a stand-in pre-filter that lets through what it reports
     on; the real pre-filter is tested with the real engine (tests/rules/test_files.py)."""
     monkeypatch.setattr(checker, "analyze", fake_analyze)
-    monkeypatch.setattr(checker, "may_have_findings", lambda data: b"replace" in data
+    monkeypatch.setattr(checker, "may_have_findings", lambda data, config=None: b"replace" in data
                         or b"fsync" in data)
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
     monkeypatch.chdir(tmp_path)

@@ -65,10 +65,20 @@ def offered(finding: Finding, config: Config) -> Finding:
     return replace(finding, fix=None)
 
 
-def may_have_findings(data: bytes) -> bool:
+def may_have_findings(data: bytes, config: Config | None = None) -> bool:
     if any(token in data for token in _SYNCING):
         return True
-    return any(t in data for t in _RENAMING) and any(t in data for t in _WRITING)
+    # Configured helpers rename or open under names of their own (a file's own helpers
+    # contain the calls above, so they need nothing here).
+    renaming, writing = _RENAMING, _WRITING
+    if config is not None and (config.rename_helpers or config.open_helpers):
+        renaming += _configured_tokens(config.rename_helpers)
+        writing += _configured_tokens(config.open_helpers)
+    return any(t in data for t in renaming) and any(t in data for t in writing)
+
+
+def _configured_tokens(names: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(name.partition(":")[0].rsplit(".", 1)[-1].encode() for name in names)
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -135,7 +145,7 @@ def check_source(data: bytes, path: str, config: Config,
     """`trees`, where given, receives the parsed module (the fixer cuts it into statements
     without parsing the file once more)."""
     report = FileReport(path=path)
-    if not may_have_findings(data):
+    if not may_have_findings(data, config):
         return report
     try:
         source = decode(data)

@@ -16,11 +16,15 @@ _TRANSPARENT = frozenset({
     "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath",
 })
 _DIRNAME = frozenset({"os.path.dirname"})
+_CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
 
 
 class Imports:
     def __init__(self, nodes: list[ast.Import | ast.ImportFrom]) -> None:
         self.local_to_qualified: dict[str, str] = {}
+        self.modules: frozenset[str] = frozenset(  # names bound by `import x [as y]`
+            alias.asname or alias.name.split(".")[0]
+            for node in nodes if isinstance(node, ast.Import) for alias in node.names)
         for node in nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -69,8 +73,10 @@ def call_arg(call: ast.Call, index: int, keyword: str) -> ast.expr | None:
 class Keys:
     """Canonical strings for the expressions of one scope."""
 
-    def __init__(self, imports: Imports, scope_nodes: list[ast.AST]) -> None:
+    def __init__(self, imports: Imports, scope_nodes: list[ast.AST],
+                 converters: frozenset[str] = frozenset()) -> None:
         self.imports = imports
+        self.converters = converters  # the module's own `to_bytes(p)` and the like
         self.aliases: dict[str, ast.expr] = {}
         self.parents: dict[str, ast.expr] = {}  # d -> path, for `d = os.path.dirname(path)`
         counts: Counter[str] = Counter()
@@ -99,10 +105,14 @@ class Keys:
     def unwrap(self, expr: ast.expr) -> ast.expr:
         if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
             expr = expr.values[0]  # `os.path.dirname(path) or "."`
+        if isinstance(expr, ast.Call) and len(expr.args) == 2 and not expr.keywords \
+                and self.imports.qualname(expr.func) in _CASTS:
+            expr = expr.args[1]  # `typing.cast(BinaryIO, f)` is `f`
         while isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
             if self.imports.qualname(expr.func) in _TRANSPARENT:
                 expr = expr.args[0]
-            elif isinstance(expr.func, ast.Name) and expr.func.id == "Path":
+            elif isinstance(expr.func, ast.Name) and (
+                    expr.func.id == "Path" or expr.func.id in self.converters):
                 expr = expr.args[0]
             else:
                 break
