@@ -72,6 +72,11 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="worker processes (default: all cores)",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the summaries of other modules in .durable_writes_cache/",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -160,6 +165,7 @@ def resolve_config(args: argparse.Namespace) -> Config:
         select=config.select if select is None else select,
         ignore=config.ignore if ignore is None else ignore,
         exclude=exclude,
+        use_cache=not args.no_cache,
     )
 
 

@@ -26,6 +26,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     # Files larger than this many bytes are reported as skipped; None: the default limit.
     max_file_size: int | None = None
+    # Keep summaries of other modules in .durable_writes_cache/ (`--no-cache`: False).
+    use_cache: bool = True
 
     def enabled(self, code: str) -> bool:
         if self.select and not code.startswith(tuple(self.select)):

@@ -62,8 +62,9 @@ class DurableWritesChecker:
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         # noqa, select and ignore are flake8's own business here.
         source = "".join(self.lines)
-        if not may_have_findings(source.encode("utf-8", "surrogatepass")):
+        data = source.encode("utf-8", "surrogatepass")
+        if not may_have_findings(data, self.filename or None, self.config):
             return
-        findings, _ = analyze(self.tree, self.config, source)
+        findings, _ = analyze(self.tree, self.config, source, self.filename or None)
         for finding in findings:
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

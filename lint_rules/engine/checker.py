@@ -13,6 +13,7 @@ import tokenize
 from lint_rules.engine.rules import analyze
 from lint_rules.config import Config
 from lint_rules.engine.findings import FileReport, Finding
+from lint_rules.engine.project import imports_summarised
 from lint_rules.engine.scope import RENAME_NAMES, SYNC_NAMES, WRITE_NAMES
 
 # Every finding needs an fsync (DUR103), or a rename and something that writes a file
@@ -27,10 +28,15 @@ _NOQA = re.compile(
 )
 
 
-def may_have_findings(data: bytes) -> bool:
+def may_have_findings(data: bytes, path: str | None = None, config: Config | None = None,
+                      ) -> bool:
+    """`path` given: also a file whose rename, write or sync may be a call of a function that
+    another module defines (one it imports that has a summary)."""
     if any(token in data for token in _SYNCING):
         return True
-    return any(t in data for t in _RENAMING) and any(t in data for t in _WRITING)
+    if any(t in data for t in _RENAMING) and any(t in data for t in _WRITING):
+        return True
+    return path is not None and imports_summarised(data, path, config or Config())
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -76,7 +82,7 @@ def is_silenced(finding: Finding, lines: list[str]) -> bool:
 
 def check_source(data: bytes, path: str, config: Config) -> FileReport:
     report = FileReport(path=path)
-    if not may_have_findings(data):
+    if not may_have_findings(data, path, config):
         return report
     try:
         source = decode(data)
@@ -91,7 +97,7 @@ def check_source(data: bytes, path: str, config: Config) -> FileReport:
         report.error_line = exc.lineno or 1
         report.error_col = exc.offset or 0
         return report
-    findings, support = analyze(tree, config, source)
+    findings, support = analyze(tree, config, source, path)
     lines = split_lines(source)
     # Selection and noqa are the command's business (flake8 does its own).
     report.findings = [

@@ -8,7 +8,9 @@ count.  Only functions that reach an fsync at all are summarised; most modules h
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import bisect
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lint_rules.config import Config
@@ -33,8 +35,12 @@ def _param_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...
 
 
 class Helpers:
-    def __init__(self, index: ModuleIndex, imports: Imports, config: Config) -> None:
+    def __init__(self, index: ModuleIndex, imports: Imports, config: Config,
+                 external: Callable[[str], Summary | None] | None = None) -> None:
+        """`external`: the summary of a function another module defines, by qualified name
+        (see project.py); without it, calls of anything imported are unknown."""
         self.imports = imports
+        self.external = external
         self.index = index
         self.file_helpers = config.file_sync_helpers
         self.dir_helpers = config.dir_sync_helpers
@@ -54,6 +60,8 @@ class Helpers:
         if qualified and _configured(qualified, self.dir_helpers):
             return [("dir", None)]
         summary = self._summary_for(call)
+        if summary is None and qualified and self._imported(call.func):
+            summary = self.external(qualified)
         if summary is None or (summary.is_async and not awaited):
             return []  # an async helper's coroutine does nothing until awaited
         facts: list[Fact] = []
@@ -124,6 +132,9 @@ class Helpers:
         """Functions that fsync, flush a parameter or call a configured helper, and
         (transitively) the functions that call them by name."""
         syncing = self.index.lines_calling(self._sync_names)
+        if self.external is not None and syncing is not None:
+            # A function that calls another module's helper may sync through it.
+            syncing = sorted({*syncing, *self._import_call_lines()})
         chosen = [info for info in functions
                   if info.spans_any(syncing) and self._syncs_directly(info)]
         known = {info.node.name for info in chosen}
@@ -147,10 +158,33 @@ class Helpers:
                     and isinstance(callee.value, ast.Name) and callee.value.id in params):
                 return True
             qualified = self.imports.qualname(callee) or ""
+            if self._imported(callee) and self.external(qualified) is not None:
+                return True
             if qualified in FSYNCS or _configured(qualified, self.file_helpers) \
                     or _configured(qualified, self.dir_helpers):
                 return True
         return False
+
+    # -- callees defined in other modules -------------------------------------------------
+
+    def _imported(self, func: ast.expr) -> bool:
+        """Whether a call's target is a name bound by an import (and an external resolver is
+        there to ask about it)."""
+        while isinstance(func, ast.Attribute):
+            func = func.value
+        return self.external is not None and isinstance(func, ast.Name) \
+            and func.id in self.imports.local_to_qualified
+
+    def _import_call_lines(self) -> list[int]:
+        """Lines that call an imported name: `f(...)` or `mod.f(...)`."""
+        source = self.index.source or ""
+        names = sorted(self.imports.local_to_qualified, key=len, reverse=True)
+        if not names:
+            return []
+        pattern = re.compile(r"(?<![\w.])(?:%s)\s*(?:\.\s*\w+\s*)*\(" % "|".join(
+            map(re.escape, names)))
+        starts = self.index._line_starts()
+        return [bisect.bisect_right(starts, m.start()) for m in pattern.finditer(source)]
 
 
 def _merge(old: Summary | None, new: Summary) -> Summary:

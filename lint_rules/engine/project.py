@@ -1,0 +1,496 @@
+"""Where a module lives, what an import names, and what the functions of other modules do.
+
+Everything here is found from files alone: a module's name from the `__init__.py` chain above
+it, an import's file by path arithmetic over the project's roots and the interpreter's path
+(`importlib.machinery.PathFinder` with explicit directories, which locates without importing
+a parent package).  Nothing is imported or executed.
+
+`Project` answers `summary(qualified name)` for the callees of a module: it parses the callee's
+module, builds its `Helpers` (whose own calls of other modules come back here), and keeps the
+result for the rest of the process and, through `SummaryCache`, for later runs.  Modules are
+summarised only when some call being judged names them; a group of modules that call each
+other is solved to a fixpoint, starting from empty summaries.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import os
+import re
+import sys
+import sysconfig
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from importlib.machinery import PathFinder
+
+from lint_rules.config import Config
+from lint_rules.engine import cache as cache_mod
+from lint_rules.engine.index import index_module
+from lint_rules.engine.names import Imports, absolute_module
+from lint_rules.engine.summaries import Helpers, Summary
+
+# Files that say "a project starts here": its summary cache goes beside them.
+_PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+# A chain of modules deeper than this is left unknown rather than risk the recursion limit.
+_MAX_DEPTH = 40
+# A group of modules that call each other converges in a few rounds; this bounds a bad case.
+_MAX_ROUNDS = 10
+_MAX_REEXPORTS = 8  # `from .x import f` in an `__init__.py`, re-exported again...
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str  # absolute
+    module: str  # "pkg.sub.mod"; "pkg.sub" for pkg/sub/__init__.py
+    is_package: bool
+    root: str  # the directory holding the top-level package, or the lone module
+
+    @property
+    def package(self) -> str | None:
+        """What relative imports count from (`__package__`); None outside any package."""
+        if self.is_package:
+            return self.module
+        return self.module.rpartition(".")[0] or None
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_package_dir(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "__init__.py"))
+
+
+@functools.lru_cache(maxsize=4096)
+def locate(path: str) -> Location:
+    """The module a file is, found from the `__init__.py` files above it. A file outside any
+    package is a top-level module named after itself, rooted in its own directory."""
+    path = os.path.abspath(path)
+    folder, name = os.path.split(path)
+    stem = name[:-3] if name.endswith(".py") else name
+    is_package = stem == "__init__"
+    parts = [] if is_package else [stem]
+    while _is_package_dir(folder):
+        parent, part = os.path.split(folder)
+        if not part:
+            break
+        parts.insert(0, part)
+        folder = parent
+    if not parts:  # an __init__.py at the file system's root
+        parts = [stem]
+    return Location(path, ".".join(parts), is_package, folder)
+
+
+@functools.lru_cache(maxsize=1024)
+def project_root(root: str) -> str:
+    """The nearest directory at or above an import root that holds a pyproject.toml, a
+    setup.py/setup.cfg or a .git (a src layout's root is above its `src/`); else the root."""
+    for folder in (root, *_parents(root)):
+        if any(os.path.exists(os.path.join(folder, m)) for m in _PROJECT_MARKERS):
+            return folder
+    return root
+
+
+def _parents(folder: str) -> list[str]:
+    found = []
+    while (parent := os.path.dirname(folder)) != folder:
+        found.append(parent)
+        folder = parent
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_path() -> tuple[str, ...]:
+    """The interpreter's path without the standard library: the engine knows the standard
+    library's file functions by name, and its sources are not the project's helpers (unless
+    the standard library is what is being checked: then it is the project, found first)."""
+    paths = sysconfig.get_paths()
+    stdlib = {os.path.realpath(paths[k]) for k in ("stdlib", "platstdlib") if k in paths}
+    stdlib |= {os.path.join(folder, "lib-dynload") for folder in stdlib}
+    kept = []
+    for entry in sys.path:
+        if not entry or not os.path.isdir(entry):
+            continue  # '' is the working directory of the tool, not of the checked code
+        if os.path.realpath(entry) in stdlib or entry in kept:
+            continue
+        kept.append(entry)
+    return tuple(kept)
+
+
+@functools.lru_cache(maxsize=1024)
+def search_path(root: str) -> tuple[str, ...]:
+    """Where the imports of a module rooted at `root` are looked for, in order: its own root,
+    the project's root and its `src/` (namespace packages, src layouts), then installed code."""
+    project = project_root(root)
+    found = [root]
+    for folder in (project, os.path.join(project, "src")):
+        if folder not in found and os.path.isdir(folder):
+            found.append(folder)
+    return (*found, *(p for p in _installed_path() if p not in found))
+
+
+@functools.lru_cache(maxsize=16384)
+def resolve(module: str, search: tuple[str, ...]) -> str | None:
+    """The source file of a dotted module name, or None (missing, compiled, not a file).
+    Each package is looked for in its parent's directories: no parent is imported."""
+    parts = module.split(".")
+    try:
+        spec = PathFinder.find_spec(parts[0], list(search))
+        for i in range(1, len(parts)):
+            if spec is None or not spec.submodule_search_locations:
+                return None
+            spec = PathFinder.find_spec(".".join(parts[: i + 1]),
+                                        list(spec.submodule_search_locations))
+    except (ImportError, ValueError, OSError):
+        return None
+    origin = getattr(spec, "origin", None)
+    if not origin or not origin.endswith(".py") or not os.path.isfile(origin):
+        return None
+    return os.path.abspath(origin)
+
+
+@dataclass
+class ModuleFacts:
+    """What other modules need of one module: its functions' summaries, the names it imports
+    (to follow re-exports), and every file whose summaries went into them."""
+    summaries: dict[str, Summary] = field(default_factory=dict)
+    exports: dict[str, str] = field(default_factory=dict)
+    # (importing file, module name, file it resolved to or None, that file's hash or None)
+    deps: frozenset[tuple[str, str, str | None, str | None]] = frozenset()
+
+
+_UNKNOWN = ModuleFacts()
+
+
+@dataclass
+class _Frame:
+    """A module being summarised: Tarjan's depth and low-link, for groups that call each
+    other, and what its summaries used."""
+    path: str
+    depth: int
+    low: int = 1 << 30
+    changed: bool = False
+    members: list[str] = field(default_factory=list)
+    deps: set[tuple[str, str, str | None, str | None]] = field(default_factory=set)
+    truncated: bool = False
+
+
+class Project:
+    """One process's summaries of other modules, for one configuration."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.fingerprint = cache_mod.fingerprint(replace(
+            config, select=(), ignore=(), exclude=(), use_cache=True))
+        self.cache: cache_mod.SummaryCache | None = None
+        self._done: dict[str, ModuleFacts] = {}
+        self._provisional: dict[str, ModuleFacts] = {}
+        self._active: dict[str, _Frame] = {}
+        self._frames: list[_Frame] = []
+        self._hashes: dict[str, str | None] = {}
+
+    def for_file(self, path: str) -> tuple[str | None, Callable[[str], Summary | None]]:
+        """For the module being checked at `path`: its package (for relative imports) and
+        the `external` resolver of its Helpers. The file itself may be an unsaved buffer:
+        only the modules it imports are read from disk."""
+        location = locate(path)
+        self.use_cache_of(location)
+        return location.package, self.external(location)
+
+    def use_cache_of(self, location: Location) -> None:
+        """Keep new summaries in the cache of the project being checked (installed packages
+        get no cache of their own)."""
+        if self.config.use_cache:
+            self.cache = cache_mod.cache_at(project_root(location.root))
+        else:
+            self.cache = None
+
+    def external(self, location: Location) -> Callable[[str], Summary | None]:
+        """The `external` resolver for the Helpers of the module at `location`."""
+        return functools.partial(self.summary, location)
+
+    # -- answering for a callee -----------------------------------------------------------
+
+    def summary(self, location: Location, qualified: str) -> Summary | None:
+        """The summary of the function `qualified` names, as seen from the module at
+        `location`; None when it is not a function of a module we can read."""
+        module, _, attr = qualified.rpartition(".")
+        for _ in range(_MAX_REEXPORTS):
+            facts, path = self.module_facts(location, module)
+            if facts is None:
+                return None
+            if attr in facts.summaries:
+                return facts.summaries[attr]
+            target = facts.exports.get(attr)
+            if target is None:
+                return None
+            module, _, attr = target.rpartition(".")
+            location = locate(path)
+        return None
+
+    def module_facts(self, location: Location, module: str,
+                     ) -> tuple[ModuleFacts | None, str | None]:
+        """The facts of a module imported from `location`, recording the dependency for the
+        module being summarised (if any)."""
+        if not module:
+            return None, None
+        path = resolve(module, search_path(location.root))
+        frame = self._frames[-1] if self._frames else None
+        if frame is not None:
+            frame.deps.add((location.path, module, path, self._hash(path)))
+        if path is None:
+            return None, None
+        facts = self._facts(path)
+        if frame is not None and facts is not None:
+            frame.deps |= facts.deps
+        return facts, path
+
+    def has_summaries(self, location: Location, module: str, name: str | None) -> bool:
+        """Whether `from module import name` (or, with no name, `import module`) binds
+        anything with a summary: a function that has one, or a module with any."""
+        if name is not None:
+            if self.summary(location, f"{module}.{name}") is not None:
+                return True
+            module = f"{module}.{name}"
+        facts, _ = self.module_facts(location, module)
+        return bool(facts and facts.summaries)
+
+    # -- summarising a module -------------------------------------------------------------
+
+    def _facts(self, path: str) -> ModuleFacts | None:
+        if path in self._done:
+            return self._done[path]
+        if path in self._active:  # a cycle: answer with what is known so far
+            depth = self._active[path].depth
+            self._frames[-1].low = min(self._frames[-1].low, depth)
+            return self._provisional.get(path, _UNKNOWN)
+        if len(self._frames) >= _MAX_DEPTH:
+            self._frames[-1].truncated = True
+            return None
+        cached = self._load(path)
+        if cached is not None:
+            self._done[path] = cached
+            return cached
+        frame = _Frame(path, len(self._frames))
+        self._active[path] = frame
+        self._frames.append(frame)
+        try:
+            return self._solve(frame)
+        finally:
+            self._frames.pop()
+            del self._active[path]
+
+    def _solve(self, frame: _Frame) -> ModuleFacts:
+        path = frame.path
+        for _ in range(_MAX_ROUNDS):
+            frame.low, frame.changed, frame.members = 1 << 30, False, []
+            facts = self._summarise(path)
+            facts.deps = frozenset(frame.deps)
+            old = self._provisional.get(path)
+            self._provisional[path] = facts
+            changed = frame.changed or old is None or old.summaries != facts.summaries
+            if frame.low < frame.depth:
+                # Part of a group whose head is further up: the head's rounds recompute it.
+                parent = self._frames[-2]
+                parent.low = min(parent.low, frame.low)
+                parent.changed |= changed
+                parent.members += [*frame.members, path]
+                parent.truncated |= frame.truncated
+                return facts
+            if frame.low > frame.depth or not changed:
+                break
+        for member in (*frame.members, path):
+            done = self._provisional.pop(member, None)
+            if done is not None:
+                self._done[member] = done
+                if not frame.truncated:
+                    self._store(member, done)
+        return self._done[path]
+
+    def _summarise(self, path: str) -> ModuleFacts:
+        """Parse a module and summarise its functions. A module that cannot be read or
+        parsed has no summaries: its own check reports the error, once."""
+        location = locate(path)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+            from lint_rules.engine.checker import decode  # the checker imports this module
+
+            source = decode(data)
+            tree = ast.parse(source, filename=path)
+        except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError):
+            return ModuleFacts()
+        index = index_module(tree, source)
+        imports = Imports(index.imports, location.package)
+        helpers = Helpers(index, imports, self.config, self.external(location))
+        functions = _top_level_functions(tree)
+        return ModuleFacts(
+            {name: s for name, s in helpers.summaries.items() if name in functions},
+            {local: q for local, q in imports.local_to_qualified.items()
+             if local not in functions},
+        )
+
+    def _hash(self, path: str | None) -> str | None:
+        if path is None:
+            return None
+        if path not in self._hashes:
+            try:
+                with open(path, "rb") as fh:
+                    self._hashes[path] = hashlib.blake2b(fh.read(), digest_size=16).hexdigest()
+            except OSError:
+                self._hashes[path] = None
+        return self._hashes[path]
+
+    # -- the disk cache -------------------------------------------------------------------
+
+    def _key(self, path: str) -> str | None:
+        content = self._hash(path)
+        if content is None or self.cache is None:
+            return None
+        location = locate(path)
+        return cache_mod.key(self.fingerprint, path, location.module,
+                             str(location.is_package), content)
+
+    def _load(self, path: str) -> ModuleFacts | None:
+        key = self._key(path)
+        entry = self.cache.load(key) if key is not None else None
+        if entry is None:
+            return None
+        try:
+            summaries, exports, deps = entry["summaries"], entry["exports"], entry["deps"]
+            deps = frozenset(tuple(dep) for dep in deps)
+            if not all(self._still_valid(*dep) for dep in deps):
+                return None
+        except (KeyError, TypeError, ValueError):
+            return None  # not what we write: rebuilt and overwritten
+        if not (isinstance(summaries, dict) and isinstance(exports, dict)
+                and all(isinstance(s, Summary) for s in summaries.values())):
+            return None
+        return ModuleFacts(summaries, exports, deps)
+
+    def _still_valid(self, importer: str, module: str, path: str | None,
+                     content: str | None) -> bool:
+        found = resolve(module, search_path(locate(importer).root))
+        return found == path and self._hash(found) == content
+
+    def _store(self, path: str, facts: ModuleFacts) -> None:
+        key = self._key(path)
+        if key is not None:
+            self.cache.store(key, {"summaries": facts.summaries, "exports": facts.exports,
+                                   "deps": sorted(facts.deps, key=repr)})
+
+
+# -- the byte pre-filter's question --------------------------------------------------------
+
+# Where an import statement starts: a line, or after `;` or a compound statement's `:`.
+_IMPORT_START = re.compile(rb"(?:^|[;:])[ \t]*(?:from(?=[ \t.])|import[ \t])", re.M)
+_FROM = re.compile(r"from\s*(\.*)\s*([\w.]*)\s+import\s+(.*)", re.S)
+_IMPORT = re.compile(r"import\s+(.*)", re.S)
+_NEWLINE, _OPEN, _CLOSE, _HASH, _BACKSLASH = b"\n()#\\"  # as ints
+
+
+def scan_imports(data: bytes) -> list[tuple[int, str, str | None]]:
+    """(level, module, name) for each name imported, read from the bytes without a parse:
+    `import a.b as c` -> (0, "a.b", None), `from ..x import f` -> (2, "x", "f")."""
+    found = []
+    for match in _IMPORT_START.finditer(data):
+        text = _logical_line(data, match.start()).decode("utf-8", "replace")
+        for statement in text.split(";"):
+            found += _names_of(statement.strip(" \t\r\n:"))
+    return found
+
+
+def _logical_line(data: bytes, start: int) -> bytes:
+    """From `start` to the end of its logical line (brackets and backslashes continue it),
+    comments left out."""
+    chunks, depth, at, end = [], 0, start, len(data)
+    i = start
+    while i < end:
+        byte = data[i]
+        if byte == _HASH:
+            chunks.append(data[at:i])
+            i = data.find(b"\n", i)
+            i, at = (end, end) if i == -1 else (i, i)
+            continue
+        if byte == _OPEN:
+            depth += 1
+        elif byte == _CLOSE:
+            depth -= 1
+        elif byte == _BACKSLASH:
+            i += 2
+            continue
+        elif byte == _NEWLINE and depth <= 0:
+            break
+        i += 1
+    chunks.append(data[at:i])
+    return b"".join(chunks).replace(b"\\\r\n", b" ").replace(b"\\\n", b" ")
+
+
+def _names_of(statement: str) -> list[tuple[int, str, str | None]]:
+    statement = statement.replace("(", " ").replace(")", " ")
+    if (match := _FROM.fullmatch(statement)) is not None:
+        dots, module, names = match.groups()
+        return [(len(dots), module, part.split()[0]) for part in names.split(",")
+                if part.split() and part.split()[0] != "*"]
+    if (match := _IMPORT.fullmatch(statement)) is not None:
+        return [(0, part.split()[0], None) for part in match.group(1).split(",") if part.split()]
+    return []
+
+
+def imports_summarised(data: bytes, path: str, config: Config) -> bool:
+    """Whether a file imports a function with a summary, or a module that has one: a call of
+    it may rename, write or sync, with none of those names in the file's own bytes."""
+    project = project_for(config)
+    location = locate(path)
+    project.use_cache_of(location)
+    for level, module, name in scan_imports(data):
+        if level:
+            node = ast.ImportFrom(module=module or None, names=[], level=level)
+            absolute = absolute_module(node, location.package)
+            if absolute is None:
+                continue
+            module = absolute
+        if name is not None:
+            if project.has_summaries(location, module, name):
+                return True
+            continue
+        parts = module.split(".")  # `import a.b` binds `a`: `a.f()` and `a.b.f()` both
+        if any(project.has_summaries(location, ".".join(parts[:n]), None)
+               for n in range(1, len(parts) + 1)):
+            return True
+    return False
+
+
+def _top_level_functions(tree: ast.Module) -> set[str]:
+    """Functions callable as `module.name`: defined at the top level, also under an `if` or
+    `try` there (`if sys.platform == ...: def f`)."""
+    names = set()
+    stack = list(tree.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, _FUNCTIONS):
+            names.add(stmt.name)
+        elif isinstance(stmt, (ast.If, ast.Try, ast.TryStar)):
+            for block in (stmt.body, stmt.orelse, getattr(stmt, "finalbody", [])):
+                stack.extend(block)
+            for handler in getattr(stmt, "handlers", ()):
+                stack.extend(handler.body)
+    return names
+
+
+_PROJECTS: dict[Config, Project] = {}
+
+
+def project_for(config: Config) -> Project:
+    """The process's `Project` for a configuration (workers keep theirs between files)."""
+    project = _PROJECTS.get(config)
+    if project is None:
+        project = _PROJECTS[config] = Project(config)
+    return project
+
+
+def reset() -> None:
+    """Forget every summary of this process (tests that edit modules between runs)."""
+    _PROJECTS.clear()
+    for cached in (locate, project_root, search_path, resolve, _is_package_dir,
+                   _installed_path, cache_mod.cache_at):
+        cached.cache_clear()
