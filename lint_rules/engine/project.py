@@ -18,6 +18,7 @@ import functools
 import hashlib
 import os
 import re
+import site
 import sys
 import sysconfig
 from collections.abc import Callable
@@ -82,20 +83,36 @@ def locate(path: str) -> Location:
 
 @functools.lru_cache(maxsize=1024)
 def project_root(root: str) -> str:
-    """The nearest directory at or above an import root that holds a pyproject.toml, a
-    setup.py/setup.cfg or a .git (a src layout's root is above its `src/`); else the root."""
-    for folder in (root, *_parents(root)):
+    """The directory at or just above an import root that holds a pyproject.toml, a
+    setup.py/setup.cfg or a .git (a src layout's root is above its `src/`); else the root.
+    Only two levels up: a checkout far above (a tool's own repository) is not the project."""
+    folder = root
+    for _ in range(3):
         if any(os.path.exists(os.path.join(folder, m)) for m in _PROJECT_MARKERS):
             return folder
+        folder = os.path.dirname(folder)
     return root
 
 
-def _parents(folder: str) -> list[str]:
-    found = []
-    while (parent := os.path.dirname(folder)) != folder:
-        found.append(parent)
-        folder = parent
-    return found
+def is_installed(root: str) -> bool:
+    """An import root that is the interpreter's own (the standard library, site-packages):
+    such code is checked, but no cache is written into it."""
+    return os.path.realpath(root) in _stdlib_dirs() | _site_dirs()
+
+
+@functools.lru_cache(maxsize=1)
+def _site_dirs() -> frozenset[str]:
+    paths = sysconfig.get_paths()
+    found = {paths[k] for k in ("purelib", "platlib") if k in paths}
+    found |= {*site.getsitepackages(), site.getusersitepackages()}
+    return frozenset(os.path.realpath(p) for p in found)
+
+
+@functools.lru_cache(maxsize=1)
+def _stdlib_dirs() -> frozenset[str]:
+    paths = sysconfig.get_paths()
+    stdlib = {os.path.realpath(paths[k]) for k in ("stdlib", "platstdlib") if k in paths}
+    return frozenset(stdlib | {os.path.join(folder, "lib-dynload") for folder in stdlib})
 
 
 @functools.lru_cache(maxsize=1)
@@ -103,9 +120,7 @@ def _installed_path() -> tuple[str, ...]:
     """The interpreter's path without the standard library: the engine knows the standard
     library's file functions by name, and its sources are not the project's helpers (unless
     the standard library is what is being checked: then it is the project, found first)."""
-    paths = sysconfig.get_paths()
-    stdlib = {os.path.realpath(paths[k]) for k in ("stdlib", "platstdlib") if k in paths}
-    stdlib |= {os.path.join(folder, "lib-dynload") for folder in stdlib}
+    stdlib = _stdlib_dirs()
     kept = []
     for entry in sys.path:
         if not entry or not os.path.isdir(entry):
@@ -171,6 +186,7 @@ class _Frame:
     changed: bool = False
     members: list[str] = field(default_factory=list)
     deps: set[tuple[str, str, str | None, str | None]] = field(default_factory=set)
+    merged: set[str] = field(default_factory=set)  # modules whose deps are in `deps`
     truncated: bool = False
 
 
@@ -199,7 +215,7 @@ class Project:
     def use_cache_of(self, location: Location) -> None:
         """Keep new summaries in the cache of the project being checked (installed packages
         get no cache of their own)."""
-        if self.config.use_cache:
+        if self.config.use_cache and not is_installed(location.root):
             self.cache = cache_mod.cache_at(project_root(location.root))
         else:
             self.cache = None
@@ -240,8 +256,10 @@ class Project:
         if path is None:
             return None, None
         facts = self._facts(path)
-        if frame is not None and facts is not None:
+        if frame is not None and facts is not None and path not in frame.merged:
             frame.deps |= facts.deps
+            if path in self._done:  # a provisional answer's dependencies may still grow
+                frame.merged.add(path)
         return facts, path
 
     def has_summaries(self, location: Location, module: str, name: str | None) -> bool:
@@ -492,5 +510,5 @@ def reset() -> None:
     """Forget every summary of this process (tests that edit modules between runs)."""
     _PROJECTS.clear()
     for cached in (locate, project_root, search_path, resolve, _is_package_dir,
-                   _installed_path, cache_mod.cache_at):
+                   _installed_path, _site_dirs, cache_mod.cache_at):
         cached.cache_clear()

@@ -176,15 +176,25 @@ class Helpers:
             and func.id in self.imports.local_to_qualified
 
     def _import_call_lines(self) -> list[int]:
-        """Lines that call an imported name: `f(...)` or `mod.f(...)`."""
+        """Lines that call an imported name (`f(...)`, `mod.f(...)`) that has a summary."""
         source = self.index.source or ""
         names = sorted(self.imports.local_to_qualified, key=len, reverse=True)
         if not names:
             return []
-        pattern = re.compile(r"(?<![\w.])(?:%s)\s*(?:\.\s*\w+\s*)*\(" % "|".join(
+        pattern = re.compile(r"(?<![\w.])(%s)((?:\s*\.\s*\w+)*)\s*\(" % "|".join(
             map(re.escape, names)))
         starts = self.index._line_starts()
-        return [bisect.bisect_right(starts, m.start()) for m in pattern.finditer(source)]
+        known: dict[str, bool] = {}
+        lines = []
+        for match in pattern.finditer(source):
+            called = match.group(0)
+            if called not in known:
+                attrs = "".join(match.group(2).split())
+                qualified = self.imports.local_to_qualified[match.group(1)] + attrs
+                known[called] = self.external(qualified) is not None
+            if known[called]:
+                lines.append(bisect.bisect_right(starts, match.start()))
+        return lines
 
 
 def _merge(old: Summary | None, new: Summary) -> Summary:
