@@ -21,21 +21,20 @@ import re
 import site
 import sys
 import sysconfig
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from importlib.machinery import PathFinder
 
 from lint_rules.config import Config
 from lint_rules.engine import cache as cache_mod
-from lint_rules.engine.index import index_module
+from lint_rules.engine.index import ModuleIndex, index_module
 from lint_rules.engine.names import Imports, absolute_module
 from lint_rules.engine.summaries import Helpers, Summary
 
 # Files that say "a project starts here": its summary cache goes beside them.
 _PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
-# A chain of modules deeper than this is left unknown rather than risk the recursion limit.
-_MAX_DEPTH = 40
-# A group of modules that call each other converges in a few rounds; this bounds a bad case.
+# Modules that call each other converge in a few rounds; this bounds a bad case.
 _MAX_ROUNDS = 10
 _MAX_REEXPORTS = 8  # `from .x import f` in an `__init__.py`, re-exported again...
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -148,14 +147,22 @@ def resolve(module: str, search: tuple[str, ...]) -> str | None:
     """The source file of a dotted module name, or None (missing, compiled, not a file).
     Each package is looked for in its parent's directories: no parent is imported."""
     parts = module.split(".")
+    folders = list(search)
     try:
-        spec = PathFinder.find_spec(parts[0], list(search))
-        for i in range(1, len(parts)):
-            if spec is None or not spec.submodule_search_locations:
+        for i in range(len(parts)):
+            spec = PathFinder.find_spec(".".join(parts[: i + 1]), folders)
+            if spec is None:
                 return None
-            spec = PathFinder.find_spec(".".join(parts[: i + 1]),
-                                        list(spec.submodule_search_locations))
-    except (ImportError, ValueError, OSError):
+            if i == len(parts) - 1:
+                break
+            if spec.origin is None:  # a namespace package: its portions, by path
+                folders = [os.path.join(f, parts[i]) for f in folders
+                           if os.path.isdir(os.path.join(f, parts[i]))]
+            elif spec.submodule_search_locations is None:
+                return None  # a module, not a package
+            else:
+                folders = list(spec.submodule_search_locations)
+    except Exception:  # noqa: BLE001 - a path hook's surprise: the module is not found
         return None
     origin = getattr(spec, "origin", None)
     if not origin or not origin.endswith(".py") or not os.path.isfile(origin):
@@ -173,25 +180,17 @@ class ModuleFacts:
     deps: frozenset[tuple[str, str, str | None, str | None]] = frozenset()
 
 
-_UNKNOWN = ModuleFacts()
-
-
-@dataclass
-class _Frame:
-    """A module being summarised: Tarjan's depth and low-link, for groups that call each
-    other, and what its summaries used."""
-    path: str
-    depth: int
-    low: int = 1 << 30
-    changed: bool = False
-    members: list[str] = field(default_factory=list)
-    deps: set[tuple[str, str, str | None, str | None]] = field(default_factory=set)
-    merged: set[str] = field(default_factory=set)  # modules whose deps are in `deps`
-    truncated: bool = False
+Dep = tuple[str, str, "str | None", "str | None"]
 
 
 class Project:
-    """One process's summaries of other modules, for one configuration."""
+    """One process's summaries of other modules, for one configuration.
+
+    A module asked for while another is being summarised gets a provisional answer (no
+    summaries yet) and joins a work list; whenever a module's summaries change, the modules
+    that asked for them are summarised again, until nothing changes. Only then are the
+    answers final, kept for the process and written to the cache.
+    """
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -199,10 +198,16 @@ class Project:
             config, select=(), ignore=(), exclude=(), use_cache=True))
         self.cache: cache_mod.SummaryCache | None = None
         self._done: dict[str, ModuleFacts] = {}
-        self._provisional: dict[str, ModuleFacts] = {}
-        self._active: dict[str, _Frame] = {}
-        self._frames: list[_Frame] = []
         self._hashes: dict[str, str | None] = {}
+        # The modules being solved: provisional facts, who asked for whom, what each used.
+        self._pending: dict[str, ModuleFacts] = {}
+        self._parsed: dict[str, tuple[ModuleIndex, Imports, set[str]] | None] = {}
+        self._askers: dict[str, set[str]] = {}
+        self._direct: dict[str, set[Dep]] = {}
+        self._rounds: dict[str, int] = {}
+        self._queue: deque[str] = deque()
+        self._queued: set[str] = set()
+        self._current: str | None = None
 
     def for_file(self, path: str) -> tuple[str | None, Callable[[str], Summary | None]]:
         """For the module being checked at `path`: its package (for relative imports) and
@@ -250,17 +255,11 @@ class Project:
         if not module:
             return None, None
         path = resolve(module, search_path(location.root))
-        frame = self._frames[-1] if self._frames else None
-        if frame is not None:
-            frame.deps.add((location.path, module, path, self._hash(path)))
+        if self._current is not None:
+            self._direct[self._current].add((location.path, module, path, self._hash(path)))
         if path is None:
             return None, None
-        facts = self._facts(path)
-        if frame is not None and facts is not None and path not in frame.merged:
-            frame.deps |= facts.deps
-            if path in self._done:  # a provisional answer's dependencies may still grow
-                frame.merged.add(path)
-        return facts, path
+        return self._facts(path), path
 
     def has_summaries(self, location: Location, module: str, name: str | None) -> bool:
         """Whether `from module import name` (or, with no name, `import module`) binds
@@ -272,79 +271,69 @@ class Project:
         facts, _ = self.module_facts(location, module)
         return bool(facts and facts.summaries)
 
-    # -- summarising a module -------------------------------------------------------------
+    # -- summarising modules --------------------------------------------------------------
 
-    def _facts(self, path: str) -> ModuleFacts | None:
+    def _facts(self, path: str) -> ModuleFacts:
         if path in self._done:
             return self._done[path]
-        if path in self._active:  # a cycle: answer with what is known so far
-            depth = self._active[path].depth
-            self._frames[-1].low = min(self._frames[-1].low, depth)
-            return self._provisional.get(path, _UNKNOWN)
-        if len(self._frames) >= _MAX_DEPTH:
-            self._frames[-1].truncated = True
-            return None
-        cached = self._load(path)
-        if cached is not None:
-            self._done[path] = cached
-            return cached
-        frame = _Frame(path, len(self._frames))
-        self._active[path] = frame
-        self._frames.append(frame)
-        try:
-            return self._solve(frame)
-        finally:
-            self._frames.pop()
-            del self._active[path]
-
-    def _solve(self, frame: _Frame) -> ModuleFacts:
-        path = frame.path
-        for _ in range(_MAX_ROUNDS):
-            frame.low, frame.changed, frame.members = 1 << 30, False, []
-            facts = self._summarise(path)
-            facts.deps = frozenset(frame.deps)
-            old = self._provisional.get(path)
-            self._provisional[path] = facts
-            changed = frame.changed or old is None or old.summaries != facts.summaries
-            if frame.low < frame.depth:
-                # Part of a group whose head is further up: the head's rounds recompute it.
-                parent = self._frames[-2]
-                parent.low = min(parent.low, frame.low)
-                parent.changed |= changed
-                parent.members += [*frame.members, path]
-                parent.truncated |= frame.truncated
-                return facts
-            if frame.low > frame.depth or not changed:
-                break
-        for member in (*frame.members, path):
-            done = self._provisional.pop(member, None)
-            if done is not None:
-                self._done[member] = done
-                if not frame.truncated:
-                    self._store(member, done)
+        if path not in self._pending:
+            cached = self._load(path)
+            if cached is not None:
+                return cached
+            self._pending[path] = self._provisional(path)
+            self._queue.append(path)
+            self._queued.add(path)
+        if self._current is not None:
+            self._askers.setdefault(path, set()).add(self._current)
+            return self._pending[path]
+        self._run()
         return self._done[path]
 
-    def _summarise(self, path: str) -> ModuleFacts:
-        """Parse a module and summarise its functions. A module that cannot be read or
-        parsed has no summaries: its own check reports the error, once."""
-        location = locate(path)
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-            from lint_rules.engine.checker import decode  # the checker imports this module
-
-            source = decode(data)
-            tree = ast.parse(source, filename=path)
-        except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError):
+    def _provisional(self, path: str) -> ModuleFacts:
+        """No summaries yet, but the imports (re-exports) as they are: they need no solving."""
+        self._parsed[path] = parsed = _parse(path, locate(path))
+        if parsed is None:
             return ModuleFacts()
-        index = index_module(tree, source)
-        imports = Imports(index.imports, location.package)
+        _, imports, functions = parsed
+        return ModuleFacts({}, _exports(imports, functions))
+
+    def _run(self) -> None:
+        while self._queue:
+            path = self._queue.popleft()
+            self._queued.discard(path)
+            self._current, self._direct[path] = path, set()
+            try:
+                facts = self._summarise(path)
+            finally:
+                self._current = None
+            old = self._pending[path]
+            self._pending[path] = facts
+            self._rounds[path] = self._rounds.get(path, 0) + 1
+            if facts.summaries != old.summaries:
+                for asker in self._askers.get(path, ()):
+                    if asker not in self._queued and self._rounds[asker] < _MAX_ROUNDS:
+                        self._queue.append(asker)
+                        self._queued.add(asker)
+        for path, facts in self._pending.items():
+            facts.deps = frozenset(self._direct.get(path, ()))
+            self._done[path] = facts
+            self._store(path, facts)
+        for state in (self._pending, self._parsed, self._askers, self._direct, self._rounds):
+            state.clear()
+
+    def _summarise(self, path: str) -> ModuleFacts:
+        """Summarise a module's functions (parsed once, however many rounds it takes). A
+        module that cannot be read or parsed has no summaries: its own check reports the
+        error, once."""
+        parsed = self._parsed[path]
+        if parsed is None:
+            return ModuleFacts()
+        index, imports, functions = parsed
+        location = locate(path)
         helpers = Helpers(index, imports, self.config, self.external(location))
-        functions = _top_level_functions(tree)
         return ModuleFacts(
             {name: s for name, s in helpers.summaries.items() if name in functions},
-            {local: q for local, q in imports.local_to_qualified.items()
-             if local not in functions},
+            _exports(imports, functions),
         )
 
     def _hash(self, path: str | None) -> str | None:
@@ -369,32 +358,60 @@ class Project:
                              str(location.is_package), content)
 
     def _load(self, path: str) -> ModuleFacts | None:
+        """A module's cached facts, if they and those of every module they used (and so on)
+        are still what the files say; all or nothing."""
+        found: dict[str, ModuleFacts] = {}
+        try:
+            valid = self._load_into(path, found)
+        except RecursionError:
+            valid = False
+        if not valid:
+            return None
+        self._done.update(found)
+        return found[path]
+
+    def _load_into(self, path: str, found: dict[str, ModuleFacts]) -> bool:
+        if path in self._done or path in found:
+            return True
+        if path in self._pending:
+            return False  # being summarised anew
         key = self._key(path)
         entry = self.cache.load(key) if key is not None else None
-        if entry is None:
-            return None
-        try:
-            summaries, exports, deps = entry["summaries"], entry["exports"], entry["deps"]
-            deps = frozenset(tuple(dep) for dep in deps)
-            if not all(self._still_valid(*dep) for dep in deps):
-                return None
-        except (KeyError, TypeError, ValueError):
-            return None  # not what we write: rebuilt and overwritten
-        if not (isinstance(summaries, dict) and isinstance(exports, dict)
-                and all(isinstance(s, Summary) for s in summaries.values())):
-            return None
-        return ModuleFacts(summaries, exports, deps)
-
-    def _still_valid(self, importer: str, module: str, path: str | None,
-                     content: str | None) -> bool:
-        found = resolve(module, search_path(locate(importer).root))
-        return found == path and self._hash(found) == content
+        facts = _facts_of(entry) if entry is not None else None
+        if facts is None:
+            return False
+        found[path] = facts  # a module that used this one, in a cycle, finds it here
+        for importer, module, dep, content in facts.deps:
+            if resolve(module, search_path(locate(importer).root)) != dep \
+                    or self._hash(dep) != content:
+                return False
+            if dep is not None and not self._load_into(dep, found):
+                return False
+        return True
 
     def _store(self, path: str, facts: ModuleFacts) -> None:
         key = self._key(path)
         if key is not None:
             self.cache.store(key, {"summaries": facts.summaries, "exports": facts.exports,
                                    "deps": sorted(facts.deps, key=repr)})
+
+
+def _facts_of(entry: dict) -> ModuleFacts | None:
+    """An entry's facts, or None for anything but what `_store` writes."""
+    try:
+        summaries, exports = entry["summaries"], entry["exports"]
+        deps = frozenset(tuple(dep) for dep in entry["deps"])
+    except (KeyError, TypeError):
+        return None
+    if not (isinstance(summaries, dict) and isinstance(exports, dict)
+            and all(isinstance(s, Summary) for s in summaries.values())
+            and all(len(dep) == 4 and isinstance(dep[1], str) for dep in deps)):
+        return None
+    return ModuleFacts(summaries, exports, deps)
+
+
+def _exports(imports: Imports, functions: set[str]) -> dict[str, str]:
+    return {local: q for local, q in imports.local_to_qualified.items() if local not in functions}
 
 
 # -- the byte pre-filter's question --------------------------------------------------------
@@ -476,6 +493,20 @@ def imports_summarised(data: bytes, path: str, config: Config) -> bool:
                for n in range(1, len(parts) + 1)):
             return True
     return False
+
+
+def _parse(path: str, location: Location) -> tuple[ModuleIndex, Imports, set[str]] | None:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        from lint_rules.engine.checker import decode  # the checker imports this module
+
+        source = decode(data)
+        tree = ast.parse(source, filename=path)
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError):
+        return None
+    index = index_module(tree, source)
+    return index, Imports(index.imports, location.package), _top_level_functions(tree)
 
 
 def _top_level_functions(tree: ast.Module) -> set[str]:

@@ -177,24 +177,25 @@ class Helpers:
 
     def _import_call_lines(self) -> list[int]:
         """Lines that call an imported name (`f(...)`, `mod.f(...)`) that has a summary."""
-        source = self.index.source or ""
-        names = sorted(self.imports.local_to_qualified, key=len, reverse=True)
-        if not names:
+        bound = self.imports.local_to_qualified
+        if not bound:
             return []
-        pattern = re.compile(r"(?<![\w.])(%s)((?:\s*\.\s*\w+)*)\s*\(" % "|".join(
-            map(re.escape, names)))
         starts = self.index._line_starts()
         known: dict[str, bool] = {}
         lines = []
-        for match in pattern.finditer(source):
+        for match in _DOTTED_CALL.finditer(self.index.source or ""):
+            if match.group(1) not in bound:
+                continue
             called = match.group(0)
             if called not in known:
                 attrs = "".join(match.group(2).split())
-                qualified = self.imports.local_to_qualified[match.group(1)] + attrs
-                known[called] = self.external(qualified) is not None
+                known[called] = self.external(bound[match.group(1)] + attrs) is not None
             if known[called]:
                 lines.append(bisect.bisect_right(starts, match.start()))
         return lines
+
+
+_DOTTED_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)((?:\s*\.\s*\w+)*)\s*\(")
 
 
 def _merge(old: Summary | None, new: Summary) -> Summary:
