@@ -254,3 +254,25 @@ def test_fix_no_cache_writes_no_cache(root: Path, capsys) -> None:
     cli.main(["fix", "--no-cache", "--diff", "pkg"])
     assert "absolute.py" in capsys.readouterr().out
     assert not (root / DIRNAME).exists()
+
+
+def test_a_long_chain_of_modules_is_followed_to_its_end(
+        tmp_path: Path, monkeypatch, capsys) -> None:
+    # Each module's helper only calls the next one's; the last one syncs. Deeper than any
+    # recursion through the modules could go.
+    chain = tmp_path / "chain"
+    chain.mkdir()
+    (chain / "__init__.py").write_text("")
+    length = 150
+    for n in range(length):
+        (chain / f"m{n}.py").write_text(
+            f"from chain import m{n + 1}\n\n\ndef sync(fh):\n    m{n + 1}.sync(fh)\n")
+    (chain / f"m{length}.py").write_text(
+        "import os\n\n\ndef sync(fh):\n    fh.flush()\n    os.fsync(fh.fileno())\n")
+    (tmp_path / "caller.py").write_text(APP.replace(
+        "from durhelpers import fsync_file\n", "from chain.m0 import sync as fsync_file\n"))
+    monkeypatch.chdir(tmp_path)
+    for options in (("--no-cache",), (), ()):  # uncached, cold, warm
+        findings, errors = check(capsys, *options, paths=("caller.py",))
+        assert codes(findings) == {("caller.py", 13, "DUR102")}  # fsync_dir: not installed
+        assert errors == []
