@@ -177,25 +177,29 @@ class Helpers:
 
     def _import_call_lines(self) -> list[int]:
         """Lines that call an imported name (`f(...)`, `mod.f(...)`) that has a summary."""
-        bound = self.imports.local_to_qualified
-        if not bound:
-            return []
+        source = self.index.source or ""
         starts = self.index._line_starts()
         known: dict[str, bool] = {}
         lines = []
-        for match in _DOTTED_CALL.finditer(self.index.source or ""):
-            if match.group(1) not in bound:
-                continue
-            called = match.group(0)
-            if called not in known:
-                attrs = "".join(match.group(2).split())
-                known[called] = self.external(bound[match.group(1)] + attrs) is not None
-            if known[called]:
-                lines.append(bisect.bisect_right(starts, match.start()))
-        return lines
+        for local, qualified in self.imports.local_to_qualified.items():
+            at = source.find(local)
+            while at != -1:
+                end = at + len(local)
+                before = source[at - 1] if at else " "
+                call = _CALLED_AFTER.match(source, end)
+                if call is not None and not (before.isalnum() or before in "_."):
+                    attrs = "".join(call.group(1).split())
+                    if attrs not in known:
+                        known[attrs] = self.external(qualified + attrs) is not None
+                    if known[attrs]:
+                        lines.append(bisect.bisect_right(starts, at))
+                at = source.find(local, end)
+            known.clear()
+        return sorted(lines)
 
 
-_DOTTED_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)((?:\s*\.\s*\w+)*)\s*\(")
+# What follows an imported name where it is called: `(`, or `.attr(`, `.a.b(`.
+_CALLED_AFTER = re.compile(r"((?:\s*\.\s*\w+)*)\s*\(")
 
 
 def _merge(old: Summary | None, new: Summary) -> Summary:
