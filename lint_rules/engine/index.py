@@ -90,7 +90,7 @@ class ModuleIndex:
         source = self.source
         lines: list[int] = []
         if "\r" in source:
-            starts = self._line_starts()
+            starts = self.line_starts()
             for at in offsets:
                 line = bisect.bisect_right(starts, at)
                 if not lines or lines[-1] != line:
@@ -111,7 +111,7 @@ class ModuleIndex:
             return list(names)
         called = self._called.get(id(info.node))
         if called is None:
-            starts = self._line_starts()
+            starts = self.line_starts()
             end = starts[info.end] if info.end < len(starts) else len(self.source)
             called = set(_CALLED_NAME.findall(self.source, starts[info.start - 1], end))
             self._called[id(info.node)] = called
@@ -121,11 +121,11 @@ class ModuleIndex:
         """The text of a (1-based) line; empty when the source is not at hand."""
         if self.source is None:
             return ""
-        starts = self._line_starts()
+        starts = self.line_starts()
         end = starts[line] if line < len(starts) else len(self.source)
         return self.source[starts[line - 1]:end] if 0 < line <= len(starts) else ""
 
-    def _line_starts(self) -> list[int]:
+    def line_starts(self) -> list[int]:
         """Offsets where each line begins, with Python's line breaks (\n, \r\n, lone \r)."""
         if self._starts is None:
             self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.source)]

@@ -20,7 +20,10 @@ _CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
 
 
 class Imports:
-    def __init__(self, nodes: list[ast.Import | ast.ImportFrom]) -> None:
+    def __init__(self, nodes: list[ast.Import | ast.ImportFrom], package: str | None = None,
+                 ) -> None:
+        """`package`: the package the module sits in (its own name for an `__init__.py`);
+        relative imports are qualified from it, and skipped when it is not known."""
         self.local_to_qualified: dict[str, str] = {}
         self.modules: frozenset[str] = frozenset(  # names bound by `import x [as y]`
             alias.asname or alias.name.split(".")[0]
@@ -33,10 +36,10 @@ class Imports:
                     else:
                         top = alias.name.split(".")[0]
                         self.local_to_qualified[top] = top
-            elif node.module and not node.level:
+            elif (module := absolute_module(node, package)) is not None:
                 for alias in node.names:
                     local = alias.asname or alias.name
-                    self.local_to_qualified[local] = f"{node.module}.{alias.name}"
+                    self.local_to_qualified[local] = f"{module}.{alias.name}"
 
     def local_names_of(self, qualified: frozenset[str]) -> set[str]:
         """Local names bound to these (`from os import replace as r` -> "r")."""
@@ -57,6 +60,17 @@ class Imports:
             return False
         qualified = self.local_to_qualified.get(expr.id)
         return qualified is not None and "." not in qualified
+
+
+def absolute_module(node: ast.ImportFrom, package: str | None) -> str | None:
+    """`from ..x import f` in package `a.b.c` -> "a.b.x"; None where it cannot be known."""
+    if not node.level:
+        return node.module
+    parts = package.split(".") if package else []
+    if node.level > len(parts):
+        return None  # beyond the top-level package (or no package at all)
+    base = parts[: len(parts) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else [])) or None
 
 
 def call_arg(call: ast.Call, index: int, keyword: str) -> ast.expr | None:

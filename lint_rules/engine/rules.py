@@ -15,6 +15,7 @@ from lint_rules.engine.findings import Edit, Finding, Fix, ModuleSupport
 from lint_rules.engine.summaries import Helpers
 from lint_rules.engine.index import ModuleIndex, ScopeInfo, index_module
 from lint_rules.engine.names import Imports
+from lint_rules.engine.project import project_for
 from lint_rules.engine.catalog import RULES
 from lint_rules.engine.scope import (
     FSYNCS, SYNC_NAMES, Collector, Pos, Rename,
@@ -27,10 +28,13 @@ _HAS_AFTER = (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign)
 
 
 def analyze(tree: ast.Module, config: Config, source: str | None = None,
-            ) -> tuple[list[Finding], ModuleSupport | None]:
+            path: str | None = None) -> tuple[list[Finding], ModuleSupport | None]:
+    """`path`, where the file is (or stands for, for a buffer): calls of other modules of its
+    project and of installed packages are then judged by their source."""
     index = index_module(tree, source)
-    imports = Imports(index.imports)
-    helpers = Helpers(index, imports, config)
+    package, external = project_for(config).for_file(path) if path else (None, None)
+    imports = Imports(index.imports, package)
+    helpers = Helpers(index, imports, config, external)
     # Module support walks the whole tree: only files with findings pay for it.
     support = functools.cache(lambda: module_support(tree, imports, helpers))
     collector = Collector(imports, helpers)

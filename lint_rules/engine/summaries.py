@@ -18,7 +18,9 @@ so chains and cycles count.  Summaries hold plain data only, so they can be cach
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping
+import bisect
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from lint_rules.config import Config
@@ -81,8 +83,12 @@ def _param_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...
 
 
 class Helpers:
-    def __init__(self, index: ModuleIndex, imports: Imports, config: Config) -> None:
+    def __init__(self, index: ModuleIndex, imports: Imports, config: Config,
+                 external: Callable[[str], Summary | None] | None = None) -> None:
+        """`external`: the summary of a function another module defines, by qualified name
+        (see project.py); without it, calls of anything imported are unknown."""
         self.imports = imports
+        self.external = external
         self.index = index
         self.file_helpers = config.file_sync_helpers
         self.dir_helpers = config.dir_sync_helpers
@@ -114,6 +120,12 @@ class Helpers:
         self.writing = index.lines_calling(
             WRITE_NAMES | self.configured_names | imports.local_names_of(WRITERS), modules)
         self._syncing = index.lines_calling(self._sync_names | imports.local_names_of(FSYNCS))
+        if external is not None:
+            # Calls of other modules' helpers seed the same lists as calls of os.replace do.
+            imported = self._imported_call_lines()
+            self.renaming = _with_lines(self.renaming, imported, _renames_anything)
+            self.writing = _with_lines(self.writing, imported, _writes_anything)
+            self._syncing = _with_lines(self._syncing, imported, _syncs_anything)
         # Names whose calls may rename: every scope asks, so they are found once, by name.
         self._renamers = {info.node.name for info in self._may_rename(functions)}
         self._renamers |= set(self._aliases)
@@ -121,6 +133,11 @@ class Helpers:
         self._any_renamer_line: list[int] | None = [-1]  # not computed yet
         self.converters = _converters(functions, imports)
         self._collector = Collector(imports, self)
+
+    @property
+    def aliases(self) -> Mapping[str, Summary]:
+        """Module-level names bound to a rename function (`replace = os.replace`)."""
+        return self._aliases
 
     def calls_helper(self, info: ScopeInfo, kind: str) -> bool:
         """Whether the scope calls one of the module's functions or aliases that renames
@@ -177,6 +194,8 @@ class Helpers:
             if summary is not None and summary.method:
                 return summary
         # Callees defined elsewhere (other modules, installed packages) are asked here.
+        if qualified and self._imported(call.func):
+            return self.external(qualified)
         return None
 
     @staticmethod
@@ -217,6 +236,40 @@ class Helpers:
         if _configured(qualified, self.open_helpers):
             return Summary(("path",), (frozenset(),), False, opens=OpenFact(0, False))
         return None
+
+    # -- callees defined in other modules ---------------------------------------------------
+
+    def _imported(self, func: ast.expr) -> bool:
+        """Whether a call's target is a name bound by an import (and an external resolver is
+        there to ask about it)."""
+        while isinstance(func, ast.Attribute):
+            func = func.value
+        return self.external is not None and isinstance(func, ast.Name) \
+            and func.id in self.imports.local_to_qualified
+
+    def _imported_call_lines(self) -> list[tuple[int, Summary]] | None:
+        """(line, callee summary) for each call of an imported name (`f(...)`, `mod.f(...)`)
+        that has a summary; None where there is no source to search (every line may)."""
+        source = self.index.source
+        if source is None:
+            return None
+        starts = self.index.line_starts()
+        found = []
+        for local, qualified in self.imports.local_to_qualified.items():
+            known: dict[str, Summary | None] = {}
+            at = source.find(local)
+            while at != -1:
+                end = at + len(local)
+                before = source[at - 1] if at else " "
+                call = _CALLED_AFTER.match(source, end)
+                if call is not None and not (before.isalnum() or before in "_."):
+                    attrs = "".join(call.group(1).split())
+                    if attrs not in known:
+                        known[attrs] = self.external(qualified + attrs)
+                    if known[attrs] is not None:
+                        found.append((bisect.bisect_right(starts, at), known[attrs]))
+                at = source.find(local, end)
+        return found
 
     # -- summaries, on demand ---------------------------------------------------------------
 
@@ -309,6 +362,31 @@ class Helpers:
 
 
 _NONE = 1 << 30  # no unfinished summary was read
+
+# What follows an imported name where it is called: `(`, or `.attr(`, `.a.b(`.
+_CALLED_AFTER = re.compile(r"((?:\s*\.\s*\w+)*)\s*\(")
+
+
+def _renames_anything(summary: Summary) -> bool:
+    return bool(summary.renames or summary.calls)
+
+
+def _writes_anything(summary: Summary) -> bool:
+    return bool(summary.writes or summary.opens)
+
+
+def _syncs_anything(summary: Summary) -> bool:
+    return summary.syncs_dir or any(summary.kinds)
+
+
+def _with_lines(lines: list[int] | None, calls: list[tuple[int, Summary]] | None,
+                does: Callable[[Summary], bool]) -> list[int] | None:
+    """`lines` and the lines of the calls whose callee `does` it; None stays None (every
+    line may)."""
+    if lines is None or calls is None:
+        return None
+    more = [line for line, summary in calls if does(summary)]
+    return sorted({*lines, *more}) if more else lines
 
 
 class _Summaries(Mapping[str, Summary]):
