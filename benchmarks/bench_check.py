@@ -1,35 +1,56 @@
 """How fast `durable-writes check` is, against the floor of reading and parsing every file.
 
-The corpus is the installed CPython standard library (installed packages under site-packages
-and dist-packages left out). Every measurement covers the same files: the list the command's
-own discovery yields, tests and deliberately broken files included.
+The corpus is a copy of the installed CPython standard library (site-packages and
+dist-packages left out) in a temporary directory, so that it is a project like any other: its
+modules import each other, and the summary cache (.durable_writes_cache/) can be written.
+Every measurement covers the same files: the list the command's own discovery yields, tests
+and deliberately broken files included.
 
-  floor     read + ast.parse of every file, one process (what any ast-based linter pays)
-  command   `durable-writes check` as a user runs it: a new process, discovery and output
-            included; wall time, best of --repeat
-  runner    lint_rules.runner.check_paths in this process (no start-up, no discovery)
+  floor       read + ast.parse of every file, one process (what any ast-based linter pays)
+  check       `durable-writes check` as a user runs it: a new process, discovery and output
+              included; with a cold summary cache (emptied before each run) and a warm one
+  flake8      the same flake8 run (default checks, all cores) with the plugin and without it
+  4x project  the corpus copied four times, `check --jobs 1` with a cold cache: CPU against
+              one copy's
+  peak RSS    of the largest process of a run (the command or one of its workers)
 
-Run: python benchmarks/bench_check.py [--repeat 3] [--root DIR]
+Run: python benchmarks/bench_check.py [--repeat 3] [--root DIR] [--no-flake8] [--no-scale]
 """
 from __future__ import annotations
 
 import argparse
 import ast
+import functools
+import json
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from lint_rules.engine.cache import DIRNAME
 from lint_rules.engine.checker import may_have_findings
 from lint_rules.config import find_pyproject, load_config
 from lint_rules.files import discover
-from lint_rules.runner import check_paths, default_jobs
+from lint_rules.runner import default_jobs
 
 EXCLUDE = ("site-packages", "dist-packages")
+# Runs a command and prints the peak RSS (KiB on Linux) of its largest process: the children
+# of this wrapper include the command's own finished workers.
+_PEAK = ("import resource, subprocess, sys; "
+         "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode; "
+         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)")
+# flake8 as its console script runs it, optionally without this plugin (the same run, minus
+# one entry point).
+_FLAKE8 = ("import sys; import flake8.plugins.finder as finder; find = finder.find_plugins; "
+           "drop = sys.argv.pop(1) == 'without'; "
+           "finder.find_plugins = lambda cfg, opts: [p for p in find(cfg, opts) "
+           "if not (drop and p.package == 'flake8-durable-writes')]; "
+           "from flake8.main.cli import main; sys.exit(main())")
 
 
 def cpu_seconds() -> float:
@@ -38,14 +59,18 @@ def cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def best_of(repeat: int, work: Callable[[], object]) -> tuple[float, float]:
-    """Fastest wall time and smallest CPU time over `repeat` runs.
+def best_of(repeat: int, work: Callable[[], object],
+            before: Callable[[], object] | None = None) -> tuple[float, float]:
+    """Fastest wall time and smallest CPU time over `repeat` runs (`before` each run, not
+    timed).
 
     CPU time is the figure to trust on a busy machine: other processes stretch the wall time
     of a run, hardly its CPU time.
     """
     walls, cpus = [], []
     for _ in range(repeat):
+        if before is not None:
+            before()
         wall, cpu = time.perf_counter(), cpu_seconds()
         work()
         walls.append(time.perf_counter() - wall)
@@ -75,59 +100,142 @@ def command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "lint_rules.cli"]
 
 
-def run_command(root: str, jobs: int | None) -> None:
-    argv = [*command(), "check", "--exclude", ",".join(EXCLUDE), root]
-    if jobs:
-        argv += ["--jobs", str(jobs)]
-    # Exit 1 is expected: the standard library has findings and files that do not parse.
-    result = subprocess.run(argv, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if result.returncode not in (0, 1):
-        raise SystemExit(f"{argv} failed with {result.returncode}: {result.stderr.decode()}")
+class Runs:
+    """Commands run through the peak-memory wrapper; remembers each name's largest peak."""
+
+    def __init__(self) -> None:
+        self.peaks: dict[str, int] = {}
+
+    def run(self, name: str, argv: list[str], cwd: str) -> None:
+        result = subprocess.run([sys.executable, "-c", _PEAK, *argv], cwd=cwd,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # Exit 1 is expected: the standard library has findings and files that do not parse.
+        if result.returncode not in (0, 1):
+            raise SystemExit(f"{argv} failed with {result.returncode}: {result.stderr}")
+        peak = int(result.stdout.split()[-1])
+        self.peaks[name] = max(self.peaks.get(name, 0), peak)
+
+
+def check_argv(root: str, jobs: int | None, *options: str) -> list[str]:
+    argv = [*command(), "check", "--exclude", ",".join(EXCLUDE), *options, root]
+    return argv + (["--jobs", str(jobs)] if jobs else [])
+
+
+def flake8_argv(root: str, plugin: bool) -> list[str]:
+    return [sys.executable, "-c", _FLAKE8, "with" if plugin else "without", "--isolated",
+            "--jobs", "auto", "--extend-exclude", ",".join(EXCLUDE), "--exit-zero", root]
+
+
+def copy_corpus(source: str, target: str) -> None:
+    shutil.copytree(source, target, symlinks=True,
+                    ignore=shutil.ignore_patterns(*EXCLUDE, "__pycache__", DIRNAME))
+
+
+def clear_caches(*roots: str) -> None:
+    """Every summary cache under the roots (each top-level module of a copy is its own
+    import root, so the caches sit at the copies' roots)."""
+    for root in roots:
+        shutil.rmtree(os.path.join(root, DIRNAME), ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--root", default=sysconfig.get_paths()["stdlib"])
+    parser.add_argument("--no-flake8", action="store_true", help="skip the flake8 runs")
+    parser.add_argument("--no-scale", action="store_true", help="skip the 4x project")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures here")
     args = parser.parse_args()
-    root = os.path.abspath(args.root)
     load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bench-check-") as work:
+        corpus = os.path.join(work, "stdlib")
+        copy_corpus(os.path.abspath(args.root), corpus)
+        figures = measure(corpus, work, args)
+    figures["load average"] = [load, os.getloadavg()[0]]
+    if args.json:
+        with open(args.json, "w") as fh:  # noqa: DUR101 - a report, not a durable file
+            json.dump(figures, fh, indent=2)
 
-    # The command reads the configuration nearest to its working directory (the root).
-    config = load_config(find_pyproject(Path(root)))
+
+def measure(corpus: str, work: str, args: argparse.Namespace) -> dict:
+    repeat = args.repeat
+    config = load_config(find_pyproject(Path(corpus)))
     start = time.perf_counter()
-    files = discover([root], (*config.exclude, *EXCLUDE)).files
+    files = discover([corpus], (*config.exclude, *EXCLUDE)).files
     discovery = time.perf_counter() - start
     sizes = sum(os.path.getsize(f) for f in files)
     prefiltered = 0
     for path in files:  # also warms the page cache for every measurement below
         with open(path, "rb") as fh:
             prefiltered += may_have_findings(fh.read())
-
     failures = parse_all(files)
-    floor = best_of(args.repeat, lambda: parse_all(files))
+    floor = best_of(repeat, lambda: parse_all(files))
     jobs = default_jobs()
-    timings = {
-        f"command, --jobs {jobs} (default)": best_of(args.repeat, lambda: run_command(root, None)),
-        "command, --jobs 1": best_of(args.repeat, lambda: run_command(root, 1)),
-        f"runner, jobs={jobs}": best_of(args.repeat, lambda: check_paths(files, config, jobs)),
-        "runner, jobs=1": best_of(args.repeat, lambda: check_paths(files, config, 1)),
-    }
-    reports = check_paths(files, config, jobs)
+    runs = Runs()
+    cold = functools.partial(clear_caches, corpus)
 
-    print(f"corpus     {root} ({', '.join(EXCLUDE)} excluded)")
+    def check(name: str, jobs: int | None, *options: str) -> Callable[[], None]:
+        return lambda: runs.run(name, check_argv(corpus, jobs, *options), corpus)
+
+    timings: dict[str, tuple[float, float]] = {}
+    rows = [
+        ("check --jobs 1, cold cache", check("j1 cold", 1), cold),
+        ("check --jobs 1, warm cache", check("j1 warm", 1), None),
+        ("check --jobs 1 --no-cache", check("j1 no-cache", 1, "--no-cache"), None),
+        (f"check --jobs {jobs} (default), cold", check("jN cold", None), cold),
+        (f"check --jobs {jobs} (default), warm", check("jN warm", None), None),
+    ]
+    for name, work_, before in rows:
+        if before is None:
+            work_()  # warm the cache (a no-op run for --no-cache)
+        timings[name] = best_of(repeat, work_, before)
+    if not args.no_flake8:
+        for name, plugin in (("flake8 without the plugin", False),
+                             ("flake8 with the plugin, warm", True)):
+            argv = flake8_argv(corpus, plugin)
+            timings[name] = best_of(repeat, lambda: runs.run(name, argv, corpus))
+    scale = None
+    if not args.no_scale:
+        copies = [os.path.join(work, "x4", str(n)) for n in range(4)]
+        for copy in copies:
+            copy_corpus(corpus, copy)
+        big = os.path.join(work, "x4")
+        timings["4x project: check --jobs 1, cold"] = best_of(
+            repeat, lambda: runs.run("x4 cold", check_argv(big, 1), big),
+            lambda: clear_caches(*copies))
+        scale = (timings["4x project: check --jobs 1, cold"][1]
+                 / timings["check --jobs 1, cold cache"][1])
+
+    print(f"corpus     {args.root} copied to a temporary directory ({', '.join(EXCLUDE)} "
+          f"excluded)")
     print(f"files      {len(files)} ({sizes / 1e6:.1f} MB), discovered in {discovery:.3f} s")
-    print(f"parse      {failures} files do not parse (counted in the floor, reported by check "
-          f"only when they pass the pre-filter: {sum(bool(r.error) for r in reports)} did)")
-    print(f"pre-filter {prefiltered} of {len(files)} files need a parse")
-    print(f"findings   {sum(len(r.findings) for r in reports)} "
-          f"in {sum(bool(r.findings) for r in reports)} files")
-    print(f"cores      {os.cpu_count()}, best of {args.repeat}, load average before: "
-          f"{load:.2f}, after: {os.getloadavg()[0]:.2f}")
+    print(f"parse      {failures} files do not parse (counted in the floor)")
+    print(f"pre-filter {prefiltered} of {len(files)} files pass the byte test alone")
+    print(f"cores      {os.cpu_count()}, best of {repeat}, load average now: "
+          f"{os.getloadavg()[0]:.2f}")
     print()
-    print(f"{'measurement':34} {'wall s':>8} {'vs floor':>9} {'CPU s':>8} {'vs floor':>9}")
+    print(f"{'measurement':38} {'wall s':>8} {'vs floor':>9} {'CPU s':>8} {'vs floor':>9} "
+          f"{'peak MB':>8}")
+    peaks = dict(zip([r[0] for r in rows], ["j1 cold", "j1 warm", "j1 no-cache", "jN cold",
+                                            "jN warm"]))
+    peaks.update({"flake8 without the plugin": "flake8 without the plugin",
+                  "flake8 with the plugin, warm": "flake8 with the plugin, warm",
+                  "4x project: check --jobs 1, cold": "x4 cold"})
+    figures = {"floor": floor}
     for name, (wall, cpu) in {"floor: read + ast.parse, 1 process": floor, **timings}.items():
-        print(f"{name:34} {wall:8.3f} {wall / floor[0]:9.2f} {cpu:8.3f} {cpu / floor[1]:9.2f}")
+        peak = runs.peaks.get(peaks.get(name, ""), 0) / 1024
+        shown = f"{peak:8.0f}" if peak else f"{'':8}"
+        print(f"{name:38} {wall:8.3f} {wall / floor[0]:9.2f} {cpu:8.3f} {cpu / floor[1]:9.2f} "
+              f"{shown}")
+        figures[name] = {"wall": wall, "cpu": cpu, "peak_mb": peak}
+    if "flake8 without the plugin" in timings:
+        without = timings["flake8 without the plugin"]
+        with_ = timings["flake8 with the plugin, warm"]
+        print(f"\nflake8 with the plugin costs {with_[1] / without[1] - 1:+.1%} CPU, "
+              f"{with_[0] / without[0] - 1:+.1%} wall (goal: at most +5%)")
+    if scale is not None:
+        print(f"4x project costs {scale:.2f}x the CPU of one copy (goal: at most 4.2x)")
+    return figures
 
 
 if __name__ == "__main__":

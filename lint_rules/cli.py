@@ -102,6 +102,11 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="print findings (or fixed output) only, no summary")
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the summaries of other modules in .durable_writes_cache/",
+    )
+    parser.add_argument(
         "--max-file-size",
         type=_positive_int,
         metavar="BYTES",
@@ -208,6 +213,8 @@ def resolve_settings(args: argparse.Namespace) -> Config | PerFile:
         overrides["unsafe_fixes"] = True
     if args.max_file_size is not None:
         overrides["max_file_size"] = args.max_file_size
+    if args.no_cache:
+        overrides["use_cache"] = False
     if not args.config:
         return PerFile(overrides)
     pyproject = Path(args.config)

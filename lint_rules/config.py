@@ -42,6 +42,8 @@ class Config:
     max_file_size: int | None = None
     # Offer fixes that may change what the program does (ruff's "unsafe" applicability).
     unsafe_fixes: bool = False
+    # Keep summaries of other modules in .durable_writes_cache/ (`--no-cache`: False).
+    use_cache: bool = True
 
     def enabled(self, code: str) -> bool:
         if self.select and not code.startswith(tuple(self.select)):

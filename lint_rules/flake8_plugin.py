@@ -82,12 +82,14 @@ class DurableWritesChecker:
         # Line noqa and flake8's --select/--ignore are flake8's own business here; the
         # pyproject's selection and our file-level noqa are ours, as in every face.
         source = "".join(self.lines)
-        if not may_have_findings(source.encode("utf-8", "surrogatepass")):
+        if not may_have_findings(source.encode("utf-8", "surrogatepass"), self.config,
+                                 self.filename or None):
             return
         config = self.config
         exemption = file_exemption(source)
         try:
-            findings, _ = call_deep(lambda: analyze(self.tree, config, source))
+            findings, _ = call_deep(
+                lambda: analyze(self.tree, config, source, self.filename or None))
         except TooDeep as exc:
             # A plugin has no error channel of its own; say it rather than raise into flake8.
             print(f"{self.filename or '<file>'}: {self.name}: not analysed: {exc}",

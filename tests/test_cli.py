@@ -31,7 +31,7 @@ MSG103 = RULES["DUR103"].message
 
 
 def fake_analyze(
-    tree: ast.Module, config: Config, source: str | None = None
+    tree: ast.Module, config: Config, source: str | None = None, path: str | None = None
 ) -> tuple[list[Finding], ModuleSupport]:
     findings = []
     for node in ast.walk(tree):
@@ -53,7 +53,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     The stand-in engine comes with a stand-in pre-filter that lets through what it reports
     on; the real pre-filter is tested with the real engine (tests/rules/test_files.py)."""
     monkeypatch.setattr(checker, "analyze", fake_analyze)
-    monkeypatch.setattr(checker, "may_have_findings", lambda data: b"replace" in data
+    monkeypatch.setattr(checker, "may_have_findings", lambda data, *_: b"replace" in data
                         or b"fsync" in data)
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
     monkeypatch.chdir(tmp_path)
@@ -362,7 +362,7 @@ def test_sync_helpers_from_the_configuration_reach_the_engine(project, capsys, m
     write(project, "b.py", PUBLISH)
     seen: list[Config] = []
 
-    def spy(tree, config, source=None):
+    def spy(tree, config, source=None, path=None):
         seen.append(config)
         return [], ModuleSupport()
 

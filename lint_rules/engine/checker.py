@@ -18,6 +18,7 @@ from lint_rules.deep import TooDeep, call_deep
 from lint_rules.engine.rules import analyze
 from lint_rules.config import Config
 from lint_rules.engine.findings import FileReport, Finding
+from lint_rules.engine.project import imports_summarised
 from lint_rules.engine.scope import RENAME_NAMES, SYNC_NAMES, WRITE_NAMES
 
 # Every finding needs an fsync (DUR103), or a rename and something that writes a file
@@ -65,10 +66,25 @@ def offered(finding: Finding, config: Config) -> Finding:
     return replace(finding, fix=None)
 
 
-def may_have_findings(data: bytes) -> bool:
+def may_have_findings(data: bytes, config: Config | None = None, path: str | None = None,
+                      ) -> bool:
+    """`path` given: also a file whose rename, write or sync may be a call of a function that
+    another module defines (one it imports that has a summary)."""
     if any(token in data for token in _SYNCING):
         return True
-    return any(t in data for t in _RENAMING) and any(t in data for t in _WRITING)
+    # Configured helpers rename or open under names of their own (a file's own helpers
+    # contain the calls above, so they need nothing here).
+    renaming, writing = _RENAMING, _WRITING
+    if config is not None and (config.rename_helpers or config.open_helpers):
+        renaming += _configured_tokens(config.rename_helpers)
+        writing += _configured_tokens(config.open_helpers)
+    if any(t in data for t in renaming) and any(t in data for t in writing):
+        return True
+    return path is not None and imports_summarised(data, path, config or Config())
+
+
+def _configured_tokens(names: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(name.partition(":")[0].rsplit(".", 1)[-1].encode() for name in names)
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -135,7 +151,7 @@ def check_source(data: bytes, path: str, config: Config,
     """`trees`, where given, receives the parsed module (the fixer cuts it into statements
     without parsing the file once more)."""
     report = FileReport(path=path)
-    if not may_have_findings(data):
+    if not may_have_findings(data, config, path):
         return report
     try:
         source = decode(data)
@@ -152,7 +168,7 @@ def check_source(data: bytes, path: str, config: Config,
     if exemption == ():
         return report
     try:
-        findings, support = call_deep(lambda: analyze(tree, config, source))
+        findings, support = call_deep(lambda: analyze(tree, config, source, path))
     except TooDeep as exc:
         report.error = f"cannot analyse: {exc}"
         report.error_line = 1

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _CALL_AFTER = re.compile(r"\s*\(")
+_CALLED_NAME = re.compile(r"(?<!def )\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _COMPOUND = (*_SCOPES, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith,
              ast.Try, ast.TryStar, ast.Match)
@@ -46,35 +48,112 @@ class ModuleIndex:
     imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
     scopes: list[ScopeInfo] = field(default_factory=list)  # the module first
     _starts: list[int] | None = None
+    _called: dict[int, set[str]] = field(default_factory=dict)  # id(scope) -> names it calls
+    # (name, method calls only on modules?) -> the lines calling it
+    _name_lines: dict[tuple[str, bool], list[int]] = field(default_factory=dict)
 
-    def lines_calling(self, names: Iterable[str]) -> list[int] | None:
-        """Sorted numbers of the lines where one of `names` is followed by `(`."""
+    def lines_calling(self, names: Iterable[str], modules: frozenset[str] | None = None,
+                      ) -> list[int] | None:
+        """Sorted numbers of the lines where one of `names` is followed by `(`.
+
+        With `modules` (the module's names for imported modules), a call spelled as a method
+        counts only on one of those modules, or as one of the path methods that write or
+        rename (`p.open(...)`, `p.replace(dst)`, but not `s.replace(a, b)` of a string)."""
         if self.source is None:
             return None  # only a tree at hand: every scope may call anything
+        names = set(names)
+        if len(names) == 1:
+            return self._lines_of_name(names.pop(), modules)
+        lines = {line for name in names for line in self._lines_of_name(name, modules)}
+        return sorted(lines)
+
+    def _lines_of_name(self, name: str, modules: frozenset[str] | None) -> list[int]:
+        """The lines calling one name, found once per module (many questions repeat)."""
+        cached = self._name_lines.get((name, modules is not None))
+        if cached is not None:
+            return cached
         source = self.source
-        offsets = []
-        for name in set(names):
-            at = source.find(name)
-            while at != -1:
-                end = at + len(name)
-                before = source[at - 1] if at else " "
-                if not (before.isalnum() or before == "_") and _CALL_AFTER.match(source, end):
-                    offsets.append(at)
-                at = source.find(name, end)
-        offsets.sort()
-        starts = self._line_starts()
-        lines = []
+        # The regular expression scans in C for the name followed by `(`; only those
+        # matches come back to Python, to drop the ends of longer names.
+        found = [at for at in (m.start() for m in _call_of(name).finditer(source))
+                 if not at or not (source[at - 1].isalnum() or source[at - 1] == "_")]
+        if modules is not None and not (name in _PATH_METHODS and name not in _TWO_ARGS):
+            found = [at for at in found if source[at - 1] != "." or _on_module_or_path(
+                source, at, at + len(name), name, modules)]
+        lines = self._lines_of(found)
+        self._name_lines[(name, modules is not None)] = lines
+        return lines
+
+    def _lines_of(self, offsets: list[int]) -> list[int]:
+        """Line numbers of sorted offsets, without numbering every line where only \n
+        breaks lines (counting them in C)."""
+        source = self.source
+        lines: list[int] = []
+        if "\r" in source:
+            starts = self.line_starts()
+            for at in offsets:
+                line = bisect.bisect_right(starts, at)
+                if not lines or lines[-1] != line:
+                    lines.append(line)
+            return lines
+        line, previous = 1, 0
         for at in offsets:
-            line = bisect.bisect_right(starts, at)
+            line += source.count("\n", previous, at)
+            previous = at
             if not lines or lines[-1] != line:
                 lines.append(line)
         return lines
 
-    def _line_starts(self) -> list[int]:
+    def called_within(self, info: ScopeInfo, names: Iterable[str]) -> list[str]:
+        """Which of `names` the scope's lines call (a `def name(` is no call); all of them
+        when the source is not at hand."""
+        if self.source is None:
+            return list(names)
+        called = self._called.get(id(info.node))
+        if called is None:
+            starts = self.line_starts()
+            end = starts[info.end] if info.end < len(starts) else len(self.source)
+            called = set(_CALLED_NAME.findall(self.source, starts[info.start - 1], end))
+            self._called[id(info.node)] = called
+        return [name for name in names if name in called]
+
+    def line_text(self, line: int) -> str:
+        """The text of a (1-based) line; empty when the source is not at hand."""
+        if self.source is None:
+            return ""
+        starts = self.line_starts()
+        end = starts[line] if line < len(starts) else len(self.source)
+        return self.source[starts[line - 1]:end] if 0 < line <= len(starts) else ""
+
+    def line_starts(self) -> list[int]:
         """Offsets where each line begins, with Python's line breaks (\n, \r\n, lone \r)."""
         if self._starts is None:
             self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.source)]
         return self._starts
+
+
+@functools.lru_cache(maxsize=4096)
+def _call_of(name: str) -> re.Pattern[str]:
+    return re.compile(re.escape(name) + r"\s*\(")
+
+
+_OWNER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_TWO_ARGUMENTS = re.compile(r"\s*\([^()\[\]{},\n]*,")
+# Path methods that write or rename: on any object (a path), `p.open("w")` counts; of
+# those also named like a string's method, only the one-argument call.
+_PATH_METHODS = frozenset({"open", "write_text", "write_bytes", "replace", "rename"})
+_TWO_ARGS = frozenset({"replace", "rename"})
+
+
+def _on_module_or_path(source: str, at: int, end: int, name: str,
+                       modules: frozenset[str]) -> bool:
+    owner = _OWNER.search(source[max(0, at - 48):at - 1])
+    if owner is not None and owner.group() in modules:
+        return True
+    if name not in _PATH_METHODS:
+        return False
+    # `s.replace(a, b)` of a string has two arguments, `p.replace(target)` one.
+    return _TWO_ARGUMENTS.match(source, end) is None
 
 
 def index_module(tree: ast.Module, source: str | None) -> ModuleIndex:

@@ -16,11 +16,18 @@ _TRANSPARENT = frozenset({
     "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath",
 })
 _DIRNAME = frozenset({"os.path.dirname"})
+_CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
 
 
 class Imports:
-    def __init__(self, nodes: list[ast.Import | ast.ImportFrom]) -> None:
+    def __init__(self, nodes: list[ast.Import | ast.ImportFrom], package: str | None = None,
+                 ) -> None:
+        """`package`: the package the module sits in (its own name for an `__init__.py`);
+        relative imports are qualified from it, and skipped when it is not known."""
         self.local_to_qualified: dict[str, str] = {}
+        self.modules: frozenset[str] = frozenset(  # names bound by `import x [as y]`
+            alias.asname or alias.name.split(".")[0]
+            for node in nodes if isinstance(node, ast.Import) for alias in node.names)
         for node in nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -29,10 +36,10 @@ class Imports:
                     else:
                         top = alias.name.split(".")[0]
                         self.local_to_qualified[top] = top
-            elif node.module and not node.level:
+            elif (module := absolute_module(node, package)) is not None:
                 for alias in node.names:
                     local = alias.asname or alias.name
-                    self.local_to_qualified[local] = f"{node.module}.{alias.name}"
+                    self.local_to_qualified[local] = f"{module}.{alias.name}"
 
     def local_names_of(self, qualified: frozenset[str]) -> set[str]:
         """Local names bound to these (`from os import replace as r` -> "r")."""
@@ -55,6 +62,17 @@ class Imports:
         return qualified is not None and "." not in qualified
 
 
+def absolute_module(node: ast.ImportFrom, package: str | None) -> str | None:
+    """`from ..x import f` in package `a.b.c` -> "a.b.x"; None where it cannot be known."""
+    if not node.level:
+        return node.module
+    parts = package.split(".") if package else []
+    if node.level > len(parts):
+        return None  # beyond the top-level package (or no package at all)
+    base = parts[: len(parts) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else [])) or None
+
+
 def call_arg(call: ast.Call, index: int, keyword: str) -> ast.expr | None:
     """The argument at a position or by keyword, whichever the call used."""
     for kw in call.keywords:
@@ -69,8 +87,10 @@ def call_arg(call: ast.Call, index: int, keyword: str) -> ast.expr | None:
 class Keys:
     """Canonical strings for the expressions of one scope."""
 
-    def __init__(self, imports: Imports, scope_nodes: list[ast.AST]) -> None:
+    def __init__(self, imports: Imports, scope_nodes: list[ast.AST],
+                 converters: frozenset[str] = frozenset()) -> None:
         self.imports = imports
+        self.converters = converters  # the module's own `to_bytes(p)` and the like
         self.aliases: dict[str, ast.expr] = {}
         self.parents: dict[str, ast.expr] = {}  # d -> path, for `d = os.path.dirname(path)`
         counts: Counter[str] = Counter()
@@ -99,10 +119,14 @@ class Keys:
     def unwrap(self, expr: ast.expr) -> ast.expr:
         if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
             expr = expr.values[0]  # `os.path.dirname(path) or "."`
+        if isinstance(expr, ast.Call) and len(expr.args) == 2 and not expr.keywords \
+                and self.imports.qualname(expr.func) in _CASTS:
+            expr = expr.args[1]  # `typing.cast(BinaryIO, f)` is `f`
         while isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
             if self.imports.qualname(expr.func) in _TRANSPARENT:
                 expr = expr.args[0]
-            elif isinstance(expr.func, ast.Name) and expr.func.id == "Path":
+            elif isinstance(expr.func, ast.Name) and (
+                    expr.func.id == "Path" or expr.func.id in self.converters):
                 expr = expr.args[0]
             else:
                 break

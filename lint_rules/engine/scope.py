@@ -7,31 +7,56 @@ their own).  Rules are then questions about positions in these lists.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from lint_rules.engine.names import Imports, Keys, call_arg
 
-Pos = tuple[int, int]
-# What a call of a helper syncs: (call, its qualified name, the scope's keys, awaited?) ->
-# [(kind, target key)]; see summaries.Helpers.facts.
-HelperFacts = Callable[[ast.Call, "str | None", Keys, bool], list[tuple[str, "str | None"]]]
+if TYPE_CHECKING:
+    from lint_rules.engine.summaries import OpenFact, Summary
+
+# (line, col) of a node; a third part orders what one call of a helper does inside itself:
+# (l, c, 1) its syncs and writes, (l, c, 2) its rename, (l, c, 3) a sync after that rename.
+Pos = tuple[int, ...]
+
+
+class CallModel(Protocol):
+    """What the scope builder asks about calls it does not know itself (summaries.Helpers)."""
+
+    converters: frozenset[str]  # local names of functions that return their argument's path
+
+    def summary_for(self, call: ast.Call, qualified: str | None) -> Summary | None: ...
+
+    def bind(self, summary: Summary, call: ast.Call) -> dict[int, ast.expr]: ...
+
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 RENAMES = frozenset({"os.replace", "os.rename", "os.renames", "shutil.move"})
 FSYNCS = frozenset({"os.fsync", "os.fdatasync"})
 _OPENS = frozenset({"open", "io.open", "builtins.open", "codecs.open"})
 _TEMP_FILES = frozenset({"tempfile.NamedTemporaryFile", "tempfile.mkstemp"})
-_TEMP_DIRS = frozenset({"tempfile.mkdtemp"})
+_TEMP_DIRS = frozenset({"tempfile.mkdtemp", "tempfile.TemporaryDirectory"})
 _COPIES = frozenset({"shutil.copy", "shutil.copy2", "shutil.copyfile"})  # write their dst
+# Writers that take a path and finish the file on close (a gzip trailer, a zip directory):
+# only a sync by path after the close sees all of it.  Value: where the path and the mode sit.
+_PATH_WRITERS = {
+    name: (0, keyword, 1) for name, keyword in (
+        ("gzip.open", "filename"), ("gzip.GzipFile", "filename"), ("bz2.open", "filename"),
+        ("bz2.BZ2File", "filename"), ("lzma.open", "filename"), ("lzma.LZMAFile", "filename"),
+        ("zipfile.ZipFile", "file"), ("tarfile.open", "name"), ("tarfile.TarFile", "name"))
+}
+_REMOVES = frozenset({"os.remove", "os.unlink"})
 # Everything that creates or writes a file, by qualified name (for a module's own aliases).
-WRITERS = _OPENS | _TEMP_FILES | _TEMP_DIRS | _COPIES | {"os.fdopen", "os.open"}
+WRITERS = _OPENS | _TEMP_FILES | _TEMP_DIRS | _COPIES | set(_PATH_WRITERS) | {
+    "os.fdopen", "os.open"}
 # The last part of the names above and of the methods that do the same, as a call is spelled:
 # a file or a scope that calls none of them can hold no finding.
 SYNC_NAMES = frozenset({"fsync", "fdatasync"})
 RENAME_NAMES = frozenset({"replace", "rename", "renames", "move"})
 WRITE_NAMES = frozenset({"open", "fdopen", "NamedTemporaryFile", "mkstemp", "mkdtemp",
-                         "write_text", "write_bytes", "copy", "copy2", "copyfile"})
+                         "write_text", "write_bytes", "copy", "copy2", "copyfile", "ZipFile",
+                         "GzipFile", "BZ2File", "LZMAFile", "TarFile"})
 _WRITE_FLAGS = frozenset({"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND"})
 # Attribute uses of a handle that neither write nor read its data.
 _NEUTRAL_ATTRS = frozenset({"flush", "fileno", "close", "name", "closed", "mode"})
@@ -40,6 +65,7 @@ _DIR_POSITION = {
     "tempfile.mkstemp": 2,
     "tempfile.mkdtemp": 2,
     "tempfile.NamedTemporaryFile": 6,
+    "tempfile.TemporaryDirectory": 2,
 }
 
 
@@ -83,15 +109,16 @@ class WriteSite:
 
 @dataclass
 class Rename:
-    call: ast.Call
+    call: ast.Call  # the rename, or the call of a wrapper that renames
     stmt: ast.stmt
     src_key: str
     src: ast.expr
     dst: ast.expr
+    at: Pos | None = None  # inside a wrapper's call: after what it syncs before renaming
 
     @property
     def pos(self) -> Pos:
-        return pos(self.call)
+        return self.at or pos(self.call)
 
 
 @dataclass
@@ -124,8 +151,14 @@ class Scope:
     renames: list[Rename] = field(default_factory=list)
     syncs: list[Sync] = field(default_factory=list)
     closes: list[tuple[str, ast.Call, ast.stmt]] = field(default_factory=list)
-    names: list[tuple[ast.expr, ast.AST]] = field(default_factory=list)  # reads: (node, parent)
-    stores: list[tuple[str, Pos]] = field(default_factory=list)  # names bound, and where
+    # reads: (node, parent, innermost statement)
+    names: list[tuple[ast.expr, ast.AST, ast.stmt]] = field(default_factory=list)
+    stores: list[tuple[str, Pos, ast.stmt]] = field(default_factory=list)  # names bound
+    removes: list[tuple[str, Pos]] = field(default_factory=list)  # os.remove(key), where
+    # `with fh:` of a handle opened earlier: the handle is closed where the block ends.
+    handle_withs: list[tuple[str, ast.With | ast.AsyncWith]] = field(default_factory=list)
+    # What the body hands back: (value, where, True for a yield).
+    returns: list[tuple[ast.expr, Pos, bool]] = field(default_factory=list)
     # Calls whose arguments are not "uses" of a handle: syncs, helpers that sync, closes.
     neutral_calls: set[int] = field(default_factory=set)
     enclosing: dict[int, ast.stmt | None] = field(default_factory=dict)  # id(stmt) -> parent
@@ -176,9 +209,13 @@ class Scope:
         if not site.handle_keys:
             return []
         end = min([before, *self._rebinding(site)])
-        last_parts = {key.rsplit(".", 1)[-1] for key in site.handle_keys}
-        found = []
-        for node, parent in self.names:
+        return [pos(node) for node, stmt in self.data_uses(site.handle_keys)
+                if site.end < pos(node) < end and not self.exclusive(site.stmt, stmt)]
+
+    def data_uses(self, handle_keys: set[str]) -> Iterator[tuple[ast.expr, ast.stmt]]:
+        """Every use of these handles for their data, anywhere in the scope."""
+        last_parts = {key.rsplit(".", 1)[-1] for key in handle_keys}
+        for node, parent, stmt in self.names:
             if getattr(node, "id", getattr(node, "attr", None)) not in last_parts:
                 continue
             if isinstance(parent, ast.Attribute) and parent.attr in _NEUTRAL_ATTRS:
@@ -186,13 +223,32 @@ class Scope:
             if isinstance(parent, ast.Call) and id(parent) in self.neutral_calls \
                     and node is not parent.func:
                 continue
-            if site.end < pos(node) < end and self.keys.key(node) in site.handle_keys:
-                found.append(pos(node))
-        return found
+            if self.keys.key(node) in handle_keys:
+                yield node, stmt
 
     def _rebinding(self, site: "WriteSite") -> list[Pos]:
+        """Later bindings of the handle's name, except those in another branch of an `if`
+        (`fh = open(a)` in one arm, `fh = open(b)` in the other: neither ends the first)."""
         bound_at = pos(site.handle) if site.handle is not None else site.pos
-        return [at for key, at in self.stores if key in site.handle_keys and at > bound_at]
+        return [at for key, at, stmt in self.stores
+                if key in site.handle_keys and at > bound_at
+                and not self.exclusive(site.stmt, stmt)]
+
+    def dir_synced(self, rename: Rename) -> bool:
+        """Whether something after the rename fsyncs a directory (or an fd from elsewhere,
+        most likely the directory's); syncs of the files written here do not count."""
+        written = {key for site in self.writes for key in site.path_keys | site.handle_keys}
+        skip = written | {rename.src_key, self.keys.key(rename.dst)}
+        for sync in self.syncs:
+            if sync.pos <= rename.pos:
+                continue
+            if sync.kind in ("parent", "dir"):
+                return True
+            if sync.kind == "path" and sync.target not in skip:
+                return True
+            if sync.kind == "handle" and not sync.opened and sync.target not in skip:
+                return True
+        return False
 
     def bound_until(self, site: "WriteSite") -> Pos:
         """The handle means this site's file until its name is bound to something else."""
@@ -301,27 +357,27 @@ def _bindings(nodes: list[tuple[ast.AST, ast.AST | None, ast.stmt]],
 
 
 class Collector:
-    """Builds the `Scope` of a body; `helper_facts` answers what a call to a helper syncs."""
+    """Builds the `Scope` of a body; `model` answers what a call of a helper does."""
 
-    def __init__(self, imports: Imports, helper_facts: HelperFacts) -> None:
+    def __init__(self, imports: Imports, model: CallModel) -> None:
         self.imports = imports
-        self.helper_facts = helper_facts
+        self.model = model
 
     def collect(self, node: ast.AST, body: list[ast.stmt]) -> Scope:
-        return _ScopeBuilder(self.imports, self.helper_facts, node, body).scope
+        return _ScopeBuilder(self.imports, self.model, node, body).scope
 
 
 class _ScopeBuilder:
     """One body, read once: what it opens, renames, syncs and closes, in textual order."""
 
-    def __init__(self, imports: Imports, helper_facts: HelperFacts, node: ast.AST,
+    def __init__(self, imports: Imports, model: CallModel, node: ast.AST,
                  body: list[ast.stmt]) -> None:
         self.imports = imports
-        self.helper_facts = helper_facts
+        self.model = model
         enclosing: dict[int, ast.stmt | None] = {}
         nodes = list(walk_scope(body, enclosing))
-        self.scope = scope = Scope(node, Keys(imports, [n for n, _, _ in nodes]),
-                                   enclosing=enclosing)
+        keys = Keys(imports, [n for n, _, _ in nodes], model.converters)
+        self.scope = scope = Scope(node, keys, enclosing=enclosing)
         self._bound = _bindings(nodes)
         self._fd_paths: dict[str, set[str]] = {}  # handle or fd key -> keys of the opened path
         self._fd_parents: dict[str, str] = {}  # fd key -> key of the path whose directory it is
@@ -336,13 +392,18 @@ class _ScopeBuilder:
                 calls.append((child, stmt))
             elif isinstance(child, (ast.Name, ast.Attribute)):
                 if isinstance(child.ctx, ast.Load):
-                    scope.names.append((child, parent))
+                    scope.names.append((child, parent, stmt))
                 else:
-                    scope.stores.append((ast.unparse(child), pos(child)))
+                    scope.stores.append((ast.unparse(child), pos(child), stmt))
             elif isinstance(child, ast.Assign) and len(child.targets) == 1:
                 target = child.targets[0]
                 if isinstance(target, ast.Name):
                     scope.assigns.append((target.id, child.value))
+            elif isinstance(child, (ast.With, ast.AsyncWith)):
+                scope.handle_withs += [(keys.key(item.context_expr), child) for item in child.items
+                                       if isinstance(item.context_expr, (ast.Name, ast.Attribute))]
+            elif isinstance(child, (ast.Return, ast.Yield)) and child.value is not None:
+                scope.returns.append((child.value, pos(child), isinstance(child, ast.Yield)))
         calls.sort(key=lambda item: pos(item[0]))
         for call, stmt in calls:
             self._call(scope, call, stmt)
@@ -364,17 +425,25 @@ class _ScopeBuilder:
         if parent is not None:
             self._fd_parents[handle] = parent
 
-    def _add_file(self, scope: Scope, call: ast.Call, stmt: ast.stmt, path: ast.expr,
-                  buffered: bool) -> None:
-        target, with_stmt = self._target(call)
+    def _add_file(self, scope: Scope, call: ast.Call, stmt: ast.stmt, path: ast.expr | None,
+                  buffered: bool, target: ast.expr | None = None,
+                  path_keys: frozenset[str] = frozenset()) -> WriteSite:
+        bound, with_stmt = self._target(call)
+        target = bound if target is None else target
         keys = scope.keys
         self._remember_open(keys, target, path)
-        site = WriteSite(call, stmt, "file" if buffered else "raw-file", {keys.key(path)},
+        paths = set(path_keys) | ({keys.key(path)} if path is not None else set())
+        site = WriteSite(call, stmt, "file" if buffered else "raw-file", paths,
                          with_stmt=with_stmt, path_expr=path)
         if isinstance(target, (ast.Name, ast.Attribute)):
             site.handle = target
             site.handle_keys = {keys.key(target)}
+            # `os.replace(fh.name, path)`: the handle's name is the path it was opened on.
+            name = keys.key(ast.Attribute(value=target, attr="name", ctx=ast.Load()))
+            site.path_keys.add(name)
+            self._fd_paths.setdefault(keys.key(target), set()).update(site.path_keys)
         scope.writes.append(site)
+        return site
 
     def _call(self, scope: Scope, call: ast.Call, stmt: ast.stmt) -> None:
         keys = scope.keys
@@ -423,6 +492,11 @@ class _ScopeBuilder:
         elif method in ("replace", "rename") and on_object and self._is_path_rename(call):
             dst = call.args[0] if call.args else call.keywords[0].value
             scope.renames.append(Rename(call, stmt, keys.key(func.value), func.value, dst))
+        elif qualified in _PATH_WRITERS:
+            self._path_writer(scope, call, stmt, qualified)
+        elif qualified in _REMOVES and call.args or method == "unlink" and on_object:
+            removed = call.args[0] if qualified in _REMOVES else func.value
+            scope.removes.append((keys.key(removed), pos(call)))
         elif qualified in FSYNCS:
             self._fsync(scope, call, stmt)
         elif qualified == "print" and _flushes_file(call) is not None:
@@ -437,10 +511,98 @@ class _ScopeBuilder:
             scope.closes.append((keys.key(call.args[0]), call, stmt))
             scope.neutral_calls.add(id(call))
         else:
-            awaited = id(call) in self._awaited
-            for kind, target in self.helper_facts(call, qualified, keys, awaited):
-                scope.syncs.append(Sync(kind, target, call, stmt))
-                scope.neutral_calls.add(id(call))
+            self._helper_call(scope, call, stmt, qualified)
+
+    def _path_writer(self, scope: Scope, call: ast.Call, stmt: ast.stmt, qualified: str) -> None:
+        """`gzip.open(tmp, "wb")`, `zipfile.ZipFile(tmp, "w")`: a write by path, unless the
+        "path" is a file object we saw opened (then that object is the write site)."""
+        index, keyword, mode_index = _PATH_WRITERS[qualified]
+        path = call_arg(call, index, keyword)
+        mode = self._mode(call_arg(call, mode_index, "mode"))
+        if path is None or not _is_write_mode(mode) or scope.keys.key(path) in self._fd_paths:
+            return
+        _, with_stmt = self._target(call)
+        scope.writes.append(WriteSite(call, stmt, "path", {scope.keys.key(path)},
+                                      with_stmt=with_stmt, path_expr=path))
+
+    # -- calls of helpers: what their summaries say they do --------------------------------
+
+    def _helper_call(self, scope: Scope, call: ast.Call, stmt: ast.stmt,
+                     qualified: str | None) -> None:
+        summary = self.model.summary_for(call, qualified)
+        if summary is None or summary.is_async and id(call) not in self._awaited:
+            return  # an async helper's coroutine does nothing until awaited
+        keys = scope.keys
+        args = self.model.bind(summary, call)
+        line, col = pos(call)
+        during, renaming, after = (line, col, 1), (line, col, 2), (line, col, 3)
+        syncs = scope.syncs
+        for index, kinds in enumerate(summary.kinds):
+            arg = args.get(index)
+            if arg is None or not kinds:
+                continue
+            key = keys.key(arg)
+            scope.neutral_calls.add(id(call))
+            if "write" in kinds and summary.opens is None:  # an opener's handle is the write
+                _, with_stmt = self._target(call)
+                scope.writes.append(WriteSite(call, stmt, "path", {key}, path_expr=arg,
+                                              with_stmt=with_stmt))
+            for kind in kinds - {"write"}:
+                syncs.append(Sync(kind, key, call, stmt, at=during))
+                parent = keys.parent_key(arg) if kind == "path" else None
+                if parent is not None:
+                    syncs.append(Sync("parent", parent, call, stmt, at=during))
+        if summary.syncs_dir:
+            scope.neutral_calls.add(id(call))
+            syncs.append(Sync("dir", None, call, stmt, at=during))
+        for fact in summary.renames:
+            src, dst = args.get(fact.src), args.get(fact.dst)
+            if src is None or dst is None:
+                continue
+            scope.renames.append(Rename(call, stmt, keys.key(src), src, dst, at=renaming))
+            if fact.durable:
+                syncs.append(Sync("dir", None, call, stmt, at=after))
+        if summary.opens is not None:
+            self._opened(scope, call, stmt, summary.opens, args)
+        if summary.calls is not None:
+            self._forwarded(scope, call, stmt, summary.calls)
+
+    def _opened(self, scope: Scope, call: ast.Call, stmt: ast.stmt, opens: OpenFact,
+                args: dict[int, ast.expr]) -> None:
+        """The call of an opener: its handle (or `(handle, name)`) is a write site here."""
+        keys = scope.keys
+        target, with_stmt = self._target(call)
+        path = args.get(opens.path) if opens.path is not None else None
+        names: frozenset[str] = frozenset()
+        if opens.pair:
+            if not (isinstance(target, ast.Tuple) and len(target.elts) == 2):
+                return
+            target, name = target.elts
+            names = frozenset({keys.key(name)})
+            path = path if path is not None else name
+        site = self._add_file(scope, call, stmt, path, opens.buffered, target, names)
+        if opens.synced and with_stmt is not None and site.handle is not None:
+            # The opener flushes and fsyncs when the `with` hands control back to it.
+            for kind in ("flush", "handle"):
+                scope.syncs.append(Sync(kind, keys.key(site.handle), call, stmt,
+                                        at=_end(with_stmt)))
+
+    def _forwarded(self, scope: Scope, call: ast.Call, stmt: ast.stmt,
+                   calls: tuple[int, ...]) -> None:
+        """`retry(os.replace, tmp, path)`: a helper that calls the function it is given with
+        the arguments that follow it (`calls[0]`: the function's position; the rest: which
+        positions it passes on, or none for `*args`)."""
+        first = calls[0]
+        if len(call.args) <= first or any(isinstance(a, ast.Starred) for a in call.args):
+            return
+        if self.imports.qualname(call.args[first]) not in RENAMES:
+            return
+        passed = [call.args[i] for i in calls[1:] if i < len(call.args)] if calls[1:] \
+            else call.args[first + 1:]
+        if len(passed) >= 2:
+            src, dst = passed[0], passed[1]
+            scope.renames.append(Rename(call, stmt, scope.keys.key(src), src, dst,
+                                        at=(*pos(call), 2)))
 
     @staticmethod
     def _is_path_rename(call: ast.Call) -> bool:

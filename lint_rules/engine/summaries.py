@@ -1,22 +1,49 @@
-"""Sync helpers: the module's own functions that fsync what they are given, and configured ones.
+"""Summaries: what a helper does to its parameters and its return value, asked at every call.
 
-A function is summarised by what it does to each parameter: fsyncs it ("handle"), flushes it
-("flush"), fsyncs the file at that path ("path"), fsyncs the directory holding it ("parent"), or
-fsyncs some directory ("dir").  Helpers calling helpers are resolved to a fixpoint, so chains
-count.  Only functions that reach an fsync at all are summarised; most modules have none.
+One mechanism serves every kind of helper.  A function is summarised by what it does to each
+parameter: fsyncs it ("handle"), flushes it ("flush"), fsyncs the file at that path ("path"),
+fsyncs the directory holding it ("parent"), or opens it for writing and writes it ("write");
+whether it fsyncs some directory; which parameter it renames over which (and whether it
+fsyncs the directory afterwards: a durable rename); whether it returns or yields a writable
+handle (an opener), and whether the data is synced when the `with` hands control back; whether
+it returns its parameter converted (`to_bytes(p)`); whether it calls a function it is given
+with the arguments that follow it (`retry(os.replace, a, b)`).  Module-level aliases
+(`safe_rename = getattr(os, "replace", os.rename)`) and configured helpers get summaries of
+the same shape, so the scope builder asks one question at every call: `summary_for`.
+
+Only functions that could do any of this are summarised (a cheap look at the names they call),
+then the functions that call those whose summaries say something, round by round to a fixpoint,
+so chains and cycles count.  Summaries hold plain data only, so they can be cached as JSON.
 """
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import bisect
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from lint_rules.config import Config
 from lint_rules.engine.index import ModuleIndex, ScopeInfo
 from lint_rules.engine.names import Imports, Keys
-from lint_rules.engine.scope import FSYNCS, Collector
+from lint_rules.engine.scope import (
+    FSYNCS, RENAME_NAMES, RENAMES, WRITE_NAMES, WRITERS, Collector, Scope, WriteSite,
+)
 
-Fact = tuple[str, str | None]
+
+@dataclass(frozen=True)
+class RenameFact:
+    src: int  # the parameter renamed
+    dst: int  # the parameter it is renamed over
+    durable: bool  # the directory of the destination is fsynced afterwards
+
+
+@dataclass(frozen=True)
+class OpenFact:
+    path: int | None  # the parameter the handle is opened on, if exactly one (else derived)
+    synced: bool  # flushed and fsynced before control returns after the `with`
+    pair: bool = False  # returns `(handle, name)`
+    buffered: bool = True
 
 
 @dataclass(frozen=True)
@@ -25,6 +52,29 @@ class Summary:
     kinds: tuple[frozenset[str], ...]  # per parameter
     method: bool  # called as obj.name(...): the first parameter is bound already
     is_async: bool = False
+    syncs_dir: bool = False  # fsyncs some directory (which one, we cannot say)
+    renames: tuple[RenameFact, ...] = ()
+    opens: OpenFact | None = None
+    same_path: int | None = None  # returns this parameter converted
+    # Calls parameter calls[0] with the parameters calls[1:] (none listed: those after it).
+    calls: tuple[int, ...] | None = None
+
+    @property
+    def useful(self) -> bool:
+        return bool(any(self.kinds) or self.syncs_dir or self.renames or self.opens
+                    or self.same_path is not None or self.calls is not None)
+
+    @property
+    def writes(self) -> bool:
+        """Its call is a write site in the caller (a write helper or an opener)."""
+        return self.opens is not None or any("write" in kinds for kinds in self.kinds)
+
+
+# A rename function under another name: `replace = os.replace`, `functools.partial(...)`.
+_RENAME_ALIAS = Summary(("src", "dst"), (frozenset(), frozenset()), False,
+                        renames=(RenameFact(0, 1, False),))
+_PARTIALS = frozenset({"functools.partial", "partial"})
+_FILE_SYNC_KINDS = frozenset({"handle", "path", "flush"})
 
 
 def _param_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
@@ -33,102 +83,275 @@ def _param_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...
 
 
 class Helpers:
-    def __init__(self, index: ModuleIndex, imports: Imports, config: Config) -> None:
+    def __init__(self, index: ModuleIndex, imports: Imports, config: Config,
+                 external: Callable[[str], Summary | None] | None = None) -> None:
+        """`external`: the summary of a function another module defines, by qualified name
+        (see project.py); without it, calls of anything imported are unknown."""
         self.imports = imports
+        self.external = external
         self.index = index
         self.file_helpers = config.file_sync_helpers
         self.dir_helpers = config.dir_sync_helpers
-        self.summaries: dict[str, Summary] = {}
-        configured = (*self.file_helpers, *self.dir_helpers)
-        self._sync_names = {"fsync", "fdatasync", "flush"} | {
-            name.rsplit(".", 1)[-1] for name in configured}
-        self._summarise([info for info in index.scopes if info.is_function])
+        self.open_helpers = config.open_helpers
+        self.rename_helpers = tuple(name.partition(":")[0] for name in config.rename_helpers)
+        self.durable_renames = tuple(name.partition(":")[0] for name in config.rename_helpers
+                                     if name.partition(":")[2].strip() == "durable")
+        configured = (*self.file_helpers, *self.dir_helpers, *self.open_helpers,
+                      *self.rename_helpers)
+        self.configured_names = {name.rsplit(".", 1)[-1] for name in configured}
+        self._sync_names = {"fsync", "fdatasync", "flush"} | self.configured_names
+        self._aliases = _module_aliases(index.scopes[0].node, imports) if index.scopes else {}
+        self.summaries = _Summaries(self)
+        self._scopes: dict[int, Scope] = {}  # id(function) -> its scope under the summaries
+        self._done: dict[str, Summary | None] = dict(self._aliases)
+        self._provisional: dict[str, Summary | None] = {}
+        self._active: dict[str, int] = {}  # names being summarised -> depth
+        self._lowest = _NONE  # the lowest active depth read since a summary began
+        functions = [info for info in index.scopes if info.is_function]
+        self._by_name: dict[str, list[ScopeInfo]] = {}
+        for info in functions:
+            self._by_name.setdefault(info.node.name, []).append(info)
+        self._names = [*self._by_name, *self._aliases]
+        # Lines that call what renames, writes or syncs by itself: the seeds of everything.
+        modules = imports.modules
+        self.renaming = index.lines_calling(
+            RENAME_NAMES | set(self._aliases) | {n.rsplit(".", 1)[-1] for n in self.rename_helpers}
+            | imports.local_names_of(RENAMES), modules)
+        self.writing = index.lines_calling(
+            WRITE_NAMES | self.configured_names | imports.local_names_of(WRITERS), modules)
+        self._syncing = index.lines_calling(self._sync_names | imports.local_names_of(FSYNCS))
+        if external is not None:
+            # Calls of other modules' helpers seed the same lists as calls of os.replace do.
+            imported = self._imported_call_lines()
+            self.renaming = _with_lines(self.renaming, imported, _renames_anything)
+            self.writing = _with_lines(self.writing, imported, _writes_anything)
+            self._syncing = _with_lines(self._syncing, imported, _syncs_anything)
+        # Names whose calls may rename: every scope asks, so they are found once, by name.
+        self._renamers = {info.node.name for info in self._may_rename(functions)}
+        self._renamers |= set(self._aliases)
+        self._rename_lines: list[tuple[str, list[int] | None]] | None = None
+        self._any_renamer_line: list[int] | None = [-1]  # not computed yet
+        self.converters = _converters(functions, imports)
+        self._collector = Collector(imports, self)
 
-    # -- what a call syncs ---------------------------------------------------------------
+    @property
+    def aliases(self) -> Mapping[str, Summary]:
+        """Module-level names bound to a rename function (`replace = os.replace`)."""
+        return self._aliases
 
-    def facts(self, call: ast.Call, qualified: str | None, keys: Keys,
-              awaited: bool = False) -> list[Fact]:
-        if qualified and _configured(qualified, self.file_helpers):
-            return [(kind, keys.key(arg)) for arg in _plain_args(call)
-                    for kind in ("handle", "path", "flush")]
-        if qualified and _configured(qualified, self.dir_helpers):
-            return [("dir", None)]
-        summary = self._summary_for(call)
-        if summary is None or (summary.is_async and not awaited):
-            return []  # an async helper's coroutine does nothing until awaited
-        facts: list[Fact] = []
-        for kinds, arg in self._bind(summary, call):
-            key = keys.key(arg)
-            for kind in kinds:
-                facts.append((kind, None if kind == "dir" else key))
-                parent = keys.parent_key(arg) if kind == "path" else None
-                if parent is not None:
-                    facts.append(("parent", parent))
-        return facts
+    def calls_helper(self, info: ScopeInfo, kind: str) -> bool:
+        """Whether the scope calls one of the module's functions or aliases that renames
+        (`kind` "rename") or writes a file ("write"); summarises only those it calls."""
+        # Every scope asks about renames, few about writes (those that rename): the lines
+        # calling a renamer are found once, then only scopes spanning one look closer.
+        if kind == "rename":
+            if self._any_renamer_line == [-1]:
+                self._any_renamer_line = self.index.lines_calling(self._renamers)
+            if not info.spans_any(self._any_renamer_line):
+                return False
+            return any(info.spans_any(lines) and self._does(kind, name)
+                       for name, lines in self._renamer_lines())
+        names = self._names
+        return any(self._does(kind, name) for name in self.index.called_within(info, names))
 
-    def _summary_for(self, call: ast.Call) -> Summary | None:
+    def _renamer_lines(self) -> list[tuple[str, list[int] | None]]:
+        """(name, the lines calling it) for each name that may rename (they are few)."""
+        if self._rename_lines is None:
+            found = []
+            for name in sorted(self._renamers):
+                lines = self.index.lines_calling({name})
+                if lines is not None:
+                    defs = {info.node.lineno for info in self._by_name.get(name, ())}
+                    lines = [line for line in lines if line not in defs]
+                if lines is None or lines:
+                    found.append((name, lines))
+            self._rename_lines = found
+        return self._rename_lines
+
+    def _does(self, kind: str, name: str) -> bool:
+        summary = self.local(name)
+        if summary is None:
+            return False
+        return bool(summary.renames or summary.calls) if kind == "rename" else summary.writes
+
+    # -- the one question asked at every call ------------------------------------------------
+
+    def summary_for(self, call: ast.Call, qualified: str | None) -> Summary | None:
+        """What the callee does, from configuration, the module's own functions and aliases;
+        None for a callee we know nothing about (never a finding on its own)."""
+        if qualified:
+            configured = self._configured(call, qualified)
+            if configured is not None:
+                return configured
         func = call.func
         if isinstance(func, ast.Name):
-            summary = self.summaries.get(func.id)
-            return summary if summary and not summary.method else None
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            if func.value.id in ("self", "cls"):
-                summary = self.summaries.get(func.attr)
-                return summary if summary and summary.method else None
+            summary = self.local(func.id)
+            if summary is not None and not summary.method:
+                return summary
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and func.value.id in ("self", "cls"):
+            summary = self.local(func.attr)
+            if summary is not None and summary.method:
+                return summary
+        # Callees defined elsewhere (other modules, installed packages) are asked here.
+        if qualified and self._imported(call.func):
+            return self.external(qualified)
         return None
 
     @staticmethod
-    def _bind(summary: Summary, call: ast.Call) -> Iterator[tuple[frozenset[str], ast.expr]]:
+    def bind(summary: Summary, call: ast.Call) -> dict[int, ast.expr]:
+        """Parameter index -> the argument the call passes for it."""
         offset = 1 if summary.method else 0
+        bound: dict[int, ast.expr] = {}
         for index, arg in enumerate(call.args):
             if isinstance(arg, ast.Starred):
-                return
+                break
             if index + offset < len(summary.params):
-                yield summary.kinds[index + offset], arg
+                bound[index + offset] = arg
         for kw in call.keywords:
             if kw.arg in summary.params:
-                yield summary.kinds[summary.params.index(kw.arg)], kw.value
+                bound[summary.params.index(kw.arg)] = kw.value
+        return bound
 
-    # -- summaries ----------------------------------------------------------------------
+    def scope_of(self, node: ast.AST) -> Scope | None:
+        """The scope built while summarising `node`, if it was (it agrees with the final
+        summaries: only summaries that no longer change keep their scopes)."""
+        return self._scopes.get(id(node))
 
-    def _summarise(self, functions: list[ScopeInfo]) -> None:
-        candidates = self._candidates(functions)
-        if not candidates:
-            return
-        collector = Collector(self.imports, self.facts)
-        for _ in range(len(candidates) + 1):
-            # Functions that share a name (methods of different classes) share a summary:
-            # the union of what each does, so that rounds converge instead of taking turns.
-            found: dict[str, Summary] = {}
-            for info in candidates:
-                summary = self._summarise_one(collector, info.node, info.method)
-                if any(summary.kinds):
-                    found[info.node.name] = _merge(found.get(info.node.name), summary)
-            if found == self.summaries:
-                return
-            self.summaries = found
+    def _configured(self, call: ast.Call, qualified: str) -> Summary | None:
+        if not self.configured_names or qualified.rsplit(".", 1)[-1] not in self.configured_names:
+            return None
+        if _configured(qualified, self.file_helpers):
+            # Whatever it is given, it syncs: a handle, an fd or a path.
+            params = tuple(f"#{i}" for i, a in enumerate(call.args)
+                           if not isinstance(a, ast.Starred))
+            params += tuple(kw.arg for kw in call.keywords if kw.arg is not None)
+            return Summary(params, (_FILE_SYNC_KINDS,) * len(params), False)
+        if _configured(qualified, self.dir_helpers):
+            return Summary((), (), False, syncs_dir=True)
+        if _configured(qualified, self.rename_helpers):
+            durable = _configured(qualified, self.durable_renames)
+            return Summary(("src", "dst"), (frozenset(), frozenset()), False,
+                           renames=(RenameFact(0, 1, durable),))
+        if _configured(qualified, self.open_helpers):
+            return Summary(("path",), (frozenset(),), False, opens=OpenFact(0, False))
+        return None
 
-    def _summarise_one(self, collector: Collector, func, method: bool) -> Summary:
-        params = _param_names(func)
-        scope = collector.collect(func, func.body)
-        kinds: list[set[str]] = [set() for _ in params]
-        for sync in scope.syncs:
-            if sync.kind == "dir" and kinds:
-                kinds[0].add("dir")
-            elif sync.target in params:
-                kinds[params.index(sync.target)].add(sync.kind)
-        return Summary(params, tuple(frozenset(k) for k in kinds), method,
-                       isinstance(func, ast.AsyncFunctionDef))
+    # -- callees defined in other modules ---------------------------------------------------
 
-    def _candidates(self, functions: list[ScopeInfo]) -> list[ScopeInfo]:
-        """Functions that fsync, flush a parameter or call a configured helper, and
-        (transitively) the functions that call them by name."""
-        syncing = self.index.lines_calling(self._sync_names)
-        chosen = [info for info in functions
-                  if info.spans_any(syncing) and self._syncs_directly(info)]
+    def _imported(self, func: ast.expr) -> bool:
+        """Whether a call's target is a name bound by an import (and an external resolver is
+        there to ask about it)."""
+        while isinstance(func, ast.Attribute):
+            func = func.value
+        return self.external is not None and isinstance(func, ast.Name) \
+            and func.id in self.imports.local_to_qualified
+
+    def _imported_call_lines(self) -> list[tuple[int, Summary]] | None:
+        """(line, callee summary) for each call of an imported name (`f(...)`, `mod.f(...)`)
+        that has a summary; None where there is no source to search (every line may)."""
+        source = self.index.source
+        if source is None:
+            return None
+        starts = self.index.line_starts()
+        found = []
+        for local, qualified in self.imports.local_to_qualified.items():
+            known: dict[str, Summary | None] = {}
+            at = source.find(local)
+            while at != -1:
+                end = at + len(local)
+                before = source[at - 1] if at else " "
+                call = _CALLED_AFTER.match(source, end)
+                if call is not None and not (before.isalnum() or before in "_."):
+                    attrs = "".join(call.group(1).split())
+                    if attrs not in known:
+                        known[attrs] = self.external(qualified + attrs)
+                    if known[attrs] is not None:
+                        found.append((bisect.bisect_right(starts, at), known[attrs]))
+                at = source.find(local, end)
+        return found
+
+    # -- summaries, on demand ---------------------------------------------------------------
+
+    def local(self, name: str) -> Summary | None:
+        """The summary of the module's own function (or alias) `name`, computed the first
+        time a call asks.  Recursion is solved to a fixpoint: a function that reads its own
+        unfinished summary is summarised again until it stops changing, and what depends
+        on an unfinished outer one is kept provisional until that one is done."""
+        if name in self._done:
+            return self._done[name]
+        infos = self._by_name.get(name)
+        if not infos:
+            return None
+        if name in self._active:
+            self._lowest = min(self._lowest, self._active[name])
+            return self._provisional.get(name)
+        depth = len(self._active)
+        self._active[name] = depth
+        outer = self._lowest
+        summary = None
+        scopes: dict[int, Scope] = {}
+        for _ in range(len(self._by_name) + 2):
+            self._lowest = _NONE
+            acting = [info for info in infos if self._may_act(info)]
+            summary, scopes = self._summarise(acting)
+            if self._lowest != depth or summary == self._provisional.get(name):
+                break
+            self._provisional[name] = summary
+        del self._active[name]
+        if self._lowest >= depth:
+            self._done[name] = summary
+            self._provisional.pop(name, None)
+            self._scopes.update(scopes)
+            self._lowest = outer
+        else:
+            self._provisional[name] = summary
+            self._lowest = min(outer, self._lowest)
+        return summary
+
+    def _summarise(self, infos: list[ScopeInfo]) -> tuple[Summary | None, dict[int, Scope]]:
+        # Functions that share a name (methods of different classes) share a summary: the
+        # union of what each does.
+        merged = None
+        scopes = {}
+        for info in infos:
+            scope = self._collector.collect(info.node, info.node.body)
+            scopes[id(info.node)] = scope
+            summary = _summarise_one(scope, info)
+            if summary.useful:
+                merged = _merge(merged, summary)
+        return merged, scopes
+
+    def _may_act(self, info: ScopeInfo) -> bool:
+        """Whether a function can do anything a summary records, without building its scope:
+        it calls something that renames, writes or syncs by itself, is a one-line converter
+        or a forwarder, or calls a function of the module whose summary says something."""
+        if info.spans_any(self.renaming) or info.spans_any(self.writing) \
+                or info.spans_any(self._syncing) or _is_converter_shape(info.node) \
+                or _may_forward(info.node):
+            return True
+        own = info.node.name
+        return any(self.local(name) is not None
+                   for name in self.index.called_within(info, self._names) if name != own)
+
+    def _may_rename(self, functions: list[ScopeInfo]) -> list[ScopeInfo]:
+        """Functions that may rename, by the names they call, and their callers by name: a
+        wrapper of a wrapper, and one more (deeper chains are rare, and following every
+        caller of a common method name costs more than they would bring)."""
+        # A function handed to a helper: only where the module passes a rename somewhere.
+        chosen = [info for info in functions if info.spans_any(self.renaming)]
+        forwarders = [info for info in functions
+                      if _may_forward(info.node) and info not in chosen]
+        source = self.index.source
+        if forwarders and (source is None or any(
+                name + end in source for name in ("replace", "rename", "move")
+                for end in (",", ")"))):
+            chosen += forwarders
         known = {info.node.name for info in chosen}
         new_names = set(known)
-        while new_names:
+        for _ in range(2):
+            if not new_names:
+                break
             callers = self.index.lines_calling(new_names)
             more = [info for info in functions
                     if info.node.name not in known and info.spans_any(callers)]
@@ -137,27 +360,246 @@ class Helpers:
             known |= new_names
         return chosen
 
-    def _syncs_directly(self, info: ScopeInfo) -> bool:
-        params = set(_param_names(info.node)) - {"self", "cls"}
-        for call in ast.walk(info.node):
-            if not isinstance(call, ast.Call):
+
+_NONE = 1 << 30  # no unfinished summary was read
+
+# What follows an imported name where it is called: `(`, or `.attr(`, `.a.b(`.
+_CALLED_AFTER = re.compile(r"((?:\s*\.\s*\w+)*)\s*\(")
+
+
+def _renames_anything(summary: Summary) -> bool:
+    return bool(summary.renames or summary.calls)
+
+
+def _writes_anything(summary: Summary) -> bool:
+    return bool(summary.writes or summary.opens)
+
+
+def _syncs_anything(summary: Summary) -> bool:
+    return summary.syncs_dir or any(summary.kinds)
+
+
+def _with_lines(lines: list[int] | None, calls: list[tuple[int, Summary]] | None,
+                does: Callable[[Summary], bool]) -> list[int] | None:
+    """`lines` and the lines of the calls whose callee `does` it; None stays None (every
+    line may)."""
+    if lines is None or calls is None:
+        return None
+    more = [line for line, summary in calls if does(summary)]
+    return sorted({*lines, *more}) if more else lines
+
+
+class _Summaries(Mapping[str, Summary]):
+    """`Helpers.summaries`: name -> Summary of every function (and alias) that does
+    something a summary records, computed on first access."""
+
+    def __init__(self, helpers: Helpers) -> None:
+        self._helpers = helpers
+
+    def __getitem__(self, name: str) -> Summary:
+        summary = self._helpers.local(name)
+        if summary is None:
+            raise KeyError(name)
+        return summary
+
+    def __iter__(self) -> Iterator[str]:
+        names = [*self._helpers._aliases, *self._helpers._by_name]
+        return iter([name for name in dict.fromkeys(names) if name in self])
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._helpers.local(name) is not None
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _converters(functions: list[ScopeInfo], imports: Imports) -> frozenset[str]:
+    """Names of the module's one-line converters, chains of them included."""
+    shaped = [info.node for info in functions
+              if not info.method and _is_converter_shape(info.node)]
+    found: frozenset[str] = frozenset()
+    for _ in range(len(shaped) + 1):
+        keys = Keys(imports, [], found)
+        now = frozenset(f.name for f in shaped
+                        if _converted(f, keys, {n: i for i, n in enumerate(_param_names(f))})
+                        is not None)
+        if now == found:
+            break
+        found = now
+    return found
+
+
+def _summarise_one(scope: Scope, info: ScopeInfo) -> Summary:
+    func = info.node
+    params = _param_names(func)
+    index = {name: i for i, name in enumerate(params)}
+    kinds: list[set[str]] = [set() for _ in params]
+    syncs_dir = False
+    for sync in scope.syncs:
+        if sync.kind == "dir":
+            syncs_dir = True
+        elif sync.target in index:
+            kinds[index[sync.target]].add(sync.kind)
+    for site in scope.writes:
+        written = [index[key] for key in site.path_keys if key in index]
+        if written and _writes(scope, site):
+            for i in written:
+                kinds[i].add("write")
+    return Summary(
+        params, tuple(frozenset(k) for k in kinds), info.method,
+        isinstance(func, ast.AsyncFunctionDef),
+        syncs_dir=syncs_dir,
+        renames=_renames(scope, index),
+        opens=_opener(scope, index),
+        same_path=_converted(func, scope.keys, index),
+        calls=_forwarding(func, index),
+    )
+
+
+def _writes(scope: Scope, site: WriteSite) -> bool:
+    """The site's data is written here: by path, unbound, or through its handle."""
+    return site.kind == "path" or site.handle is None or bool(scope.uses(site, (1 << 30, 0)))
+
+
+def _renames(scope: Scope, index: dict[str, int]) -> tuple[RenameFact, ...]:
+    durable: dict[tuple[int, int], bool] = {}
+    for rename in scope.renames:
+        dst = scope.keys.key(rename.dst)
+        if rename.src_key in index and dst in index:
+            pair = (index[rename.src_key], index[dst])
+            durable[pair] = durable.get(pair, True) and scope.dir_synced(rename)
+    return tuple(RenameFact(src, dst, d) for (src, dst), d in sorted(durable.items()))
+
+
+def _opener(scope: Scope, index: dict[str, int]) -> OpenFact | None:
+    """A writable handle returned or yielded (alone, or first of a pair)."""
+    for value, at, is_yield in scope.returns:
+        pair = isinstance(value, ast.Tuple) and len(value.elts) == 2
+        handle = value.elts[0] if pair else value
+        for site in scope.writes:
+            if site.kind not in ("file", "raw-file"):
                 continue
-            callee = call.func
-            if (isinstance(callee, ast.Attribute) and callee.attr == "flush"
-                    and isinstance(callee.value, ast.Name) and callee.value.id in params):
-                return True
-            qualified = self.imports.qualname(callee) or ""
-            if qualified in FSYNCS or _configured(qualified, self.file_helpers) \
-                    or _configured(qualified, self.dir_helpers):
-                return True
+            if handle is not site.call and scope.keys.key(handle) not in site.handle_keys:
+                continue
+            path = next((index[key] for key in sorted(site.path_keys) if key in index), None)
+            synced = is_yield and any(
+                sync.kind == "handle" and sync.target in site.handle_keys and sync.pos > at
+                for sync in scope.syncs)
+            return OpenFact(path, synced, pair, site.kind == "file")
+    return None
+
+
+def _body(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
+    """The body without its docstring."""
+    body = func.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        return body[1:]
+    return body
+
+
+def _is_converter_shape(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    body = _body(func)
+    return len(body) == 1 and isinstance(body[0], ast.Return) \
+        and isinstance(body[0].value, (ast.Call, ast.IfExp)) and len(_param_names(func)) >= 1
+
+
+def _may_forward(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`def retry(fn, *args)`: it may be handed `os.replace`."""
+    return func.args.vararg is not None and bool(func.args.args)
+
+
+def _converted(func, keys: Keys, index: dict[str, int]) -> int | None:
+    """`return os.fsencode(p)`, `return p.encode() if isinstance(p, str) else p`: the
+    parameter whose path a one-line converter returns."""
+    if not _is_converter_shape(func):
+        return None
+    found = _converted_name(_body(func)[0].value, keys)
+    return index.get(found) if found is not None else None
+
+
+def _converted_name(expr: ast.expr, keys: Keys) -> str | None:
+    expr = keys.unwrap(expr)
+    if isinstance(expr, ast.IfExp):
+        body, orelse = _converted_name(expr.body, keys), _converted_name(expr.orelse, keys)
+        return body if body == orelse else None
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) \
+            and expr.func.attr in ("encode", "decode"):
+        return _converted_name(expr.func.value, keys)
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def _forwarding(func, index: dict[str, int]) -> tuple[int, ...] | None:
+    """`def retry(fn, *args): ... fn(*args)`: calls its first parameter with the rest."""
+    args = func.args
+    if args.vararg is None or not args.args:
+        return None
+    first = args.args[0].arg
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == first:
+            if any(isinstance(a, ast.Starred) and isinstance(a.value, ast.Name)
+                   and a.value.id == args.vararg.arg for a in node.args):
+                return (index[first],)
+    return None
+
+
+def _module_aliases(tree: ast.AST, imports: Imports) -> dict[str, Summary]:
+    """Module-level names bound to a rename function, however wrapped."""
+    aliases: dict[str, Summary] = {}
+    for stmt in _module_level(getattr(tree, "body", [])):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            target, value = stmt.target, stmt.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and _is_rename_function(value, imports, aliases):
+            aliases[target.id] = _RENAME_ALIAS
+    return aliases
+
+
+def _module_level(body: list[ast.stmt]):
+    """Statements of the module body, and of its top-level try and if blocks (a fallback
+    `try: replace = os.replace` / `except AttributeError: replace = os.rename`)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.Try, ast.If)):
+            yield from _module_level(stmt.body)
+            yield from _module_level(stmt.orelse)
+            for handler in getattr(stmt, "handlers", ()):
+                yield from _module_level(handler.body)
+
+
+def _is_rename_function(value: ast.expr, imports: Imports, aliases: dict[str, Summary]) -> bool:
+    if isinstance(value, ast.Name) and value.id in aliases:
+        return True
+    qualified = imports.qualname(value)
+    if qualified in RENAMES:
+        return True
+    if not isinstance(value, ast.Call) or value.keywords and not value.args:
         return False
+    callee = imports.qualname(value.func)
+    if callee == "getattr" and len(value.args) >= 2:
+        module, attr = value.args[0], value.args[1]
+        return isinstance(attr, ast.Constant) and \
+            f"{imports.qualname(module)}.{attr.value}" in RENAMES
+    if callee in _PARTIALS and value.args:
+        return _is_rename_function(value.args[0], imports, aliases)
+    # A decorator applied by hand: `retry(times=3)(os.replace)`, `wraps(os.replace)`.
+    return len(value.args) == 1 and not value.keywords \
+        and _is_rename_function(value.args[0], imports, aliases)
 
 
 def _merge(old: Summary | None, new: Summary) -> Summary:
     if old is None or old.params != new.params:
         return new if old is None or len(new.params) >= len(old.params) else old
     kinds = tuple(a | b for a, b in zip(old.kinds, new.kinds))
-    return Summary(new.params, kinds, old.method and new.method, old.is_async and new.is_async)
+    return Summary(new.params, kinds, old.method and new.method, old.is_async and new.is_async,
+                   old.syncs_dir or new.syncs_dir, tuple(sorted({*old.renames, *new.renames},
+                                                                key=repr)),
+                   old.opens or new.opens,
+                   old.same_path if old.same_path == new.same_path else None,
+                   old.calls if old.calls == new.calls else None)
 
 
 def _configured(qualified: str, names: tuple[str, ...]) -> bool:
@@ -171,9 +613,3 @@ def _configured(qualified: str, names: tuple[str, ...]) -> bool:
         elif last == name:
             return True
     return False
-
-
-def _plain_args(call: ast.Call) -> list[ast.expr]:
-    return [a for a in call.args if not isinstance(a, ast.Starred)] + [
-        kw.value for kw in call.keywords if kw.arg is not None
-    ]

@@ -38,24 +38,28 @@ def _os_bindings(tree: ast.Module) -> tuple[str | None, str | None]:
     return os_name, fsync
 
 
-def _binds_os_otherwise(tree: ast.Module) -> bool:
-    """`os` is also a variable, a parameter or another module's `os` somewhere: the fixer
-    then imports the module under a name of its own rather than trust the name."""
+def _names_taken(tree: ast.Module) -> tuple[set[str], bool]:
+    """(every name the module uses or defines, whether `os` is also a variable, a parameter
+    or another module's `os` somewhere), in one walk: where it is, the fixer imports the
+    module under a name of its own rather than trust the name."""
+    taken: set[str] = set()
+    os_otherwise = False
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id == "os" and not isinstance(node.ctx, ast.Load):
-            return True
-        if isinstance(node, ast.arg) and node.arg == "os":
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
-                and node.name == "os":
-            return True
-        if isinstance(node, ast.ImportFrom) and any(
-                (alias.asname or alias.name) == "os" for alias in node.names):
-            return True
-        if isinstance(node, ast.Import) and any(
-                alias.asname == "os" and alias.name != "os" for alias in node.names):
-            return True
-    return False
+        if isinstance(node, ast.Name):
+            taken.add(node.id)
+            os_otherwise = os_otherwise or node.id == "os" and not isinstance(node.ctx, ast.Load)
+        elif isinstance(node, ast.arg):
+            os_otherwise = os_otherwise or node.arg == "os"
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            taken.add(node.name)
+            os_otherwise = os_otherwise or node.name == "os"
+        elif isinstance(node, ast.ImportFrom):
+            os_otherwise = os_otherwise or any(
+                (alias.asname or alias.name) == "os" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            os_otherwise = os_otherwise or any(
+                alias.asname == "os" and alias.name != "os" for alias in node.names)
+    return taken, os_otherwise
 
 
 def _free_name(base: str, taken: set[str]) -> str:
@@ -78,7 +82,7 @@ def _existing_helper(tree: ast.Module, helpers: Helpers, collector: Collector, k
             continue
         required = len(stmt.args.posonlyargs) + len(stmt.args.args) - len(stmt.args.defaults)
         first = summary.kinds[0]
-        if required != 1 or kind not in first:
+        if required != 1 or kind not in first or "write" in first:
             continue
         if kind == "path" and ("parent" in first or mentions_flag(stmt, _DIRECTORY_FLAG)):
             continue  # a directory syncer: opening a file with O_DIRECTORY fails
@@ -97,17 +101,15 @@ def _only_reopens(scope: Scope, site: WriteSite) -> bool:
 
 def module_support(tree: ast.Module, imports: Imports, helpers: Helpers) -> ModuleSupport:
     os_name, fsync = _os_bindings(tree)
-    taken = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    taken, os_otherwise = _names_taken(tree)
     taken |= set(imports.local_to_qualified)
-    taken |= {n.name for n in ast.walk(tree)
-              if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-    if os_name in (None, "os") and _binds_os_otherwise(tree):
+    if os_name in (None, "os") and os_otherwise:
         # `import os as _os` (ours, from an earlier run, or the module's) is trusted as is.
         os_name, fsync = None, None
         spelled_os = _free_name("_os", taken)
     else:
         spelled_os = os_name or "os"
-    collector = Collector(imports, helpers.facts)
+    collector = Collector(imports, helpers)
     dir_helper = _existing_helper(tree, helpers, collector, "parent")
     file_helper = _existing_helper(tree, helpers, collector, "path")
     return ModuleSupport(

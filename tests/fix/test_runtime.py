@@ -86,6 +86,21 @@ RUNS: dict[str, Run] = {
         " copy_in(d + '/src', d + '/copy.txt')",
         ("copy.txt", "src", "w.zip"),
     ),
+    # Issue 9: the protocol split across helpers, aliases, openers and a class.
+    "rename_wrapper": Run("save_state(d + '/s.json', {'a': 1})", ("s.json",)),
+    "rename_alias": Run(
+        "save_text(d + '/t.txt', 'alias'); save_bytes(d + '/b.bin', b'partial')",
+        ("b.bin", "t.txt"),
+    ),
+    "retry_forwarder": Run("save(d + '/r.bin', b'retry')", ("r.bin",)),
+    "opener_context_manager": Run("save_text(d + '/o.txt', 'opened')", ("o.txt",)),
+    "opener_pair": Run("save_bytes(d + '/p.bin', b'pair')", ("p.bin",)),
+    "write_helper": Run("save_state(d + '/w.json', {'b': 2})", ("w.json",)),
+    "gzip_by_path": Run("save_log(d + '/l.gz', b'log' * 50)", ("l.gz",)),
+    "class_unit": Run(
+        "f = AtomicFile(d + '/c.txt'); f.write('one'); f.write('two'); f.commit()", ("c.txt",)
+    ),
+    "handle_name_source": Run("save_text(d + '/h.txt', 'named')", ("h.txt",)),
     "written_in_either_branch": Run(
         "save(d + '/x.txt', 'first', ''); save(d + '/y.txt', '', 'second')", ("x.txt", "y.txt")
     ),

@@ -30,6 +30,8 @@ _MENTIONS_CODE = re.compile(r"DUR\d", re.IGNORECASE)
 _CONFIG_KEYS = {
     "durable-file-sync-helpers": "file_sync_helpers",
     "durable-dir-sync-helpers": "dir_sync_helpers",
+    "durable-rename-helpers": "rename_helpers",
+    "durable-open-helpers": "open_helpers",
 }
 
 

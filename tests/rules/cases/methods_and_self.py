@@ -95,11 +95,11 @@ import pickle
 
 class Checkpointer:
     def write(self, state):
-        with open(self.tmp_path, "wb") as fh:
+        with open(self.tmp_path, "wb") as fh:  # DUR101
             pickle.dump(state, fh)
 
     def publish(self):
-        os.replace(self.tmp_path, self.path)
+        os.replace(self.tmp_path, self.path)  # DUR102
 
 # case: str-of-self-attribute
 import json

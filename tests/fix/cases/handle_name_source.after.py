@@ -1,0 +1,25 @@
+import os
+
+
+def _fsync_parent_dir(path):
+    """Make a rename of `path` durable: fsync its parent directory, where that is possible."""
+    try:
+        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+    except OSError:
+        return  # Windows and some file systems cannot open a directory; the data is published.
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # Some network and FUSE file systems refuse a directory fsync (EINVAL, ENOTSUP).
+    finally:
+        os.close(fd)
+
+
+def save_text(path, text):
+    fh = open(path + ".tmp", "w")
+    fh.write(text)
+    fh.flush()
+    os.fsync(fh.fileno())
+    fh.close()
+    os.replace(fh.name, path)
+    _fsync_parent_dir(path)

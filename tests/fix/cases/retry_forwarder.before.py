@@ -1,0 +1,16 @@
+import os
+
+
+def retry(func, *args):
+    for attempt in range(3):
+        try:
+            return func(*args)
+        except PermissionError:
+            if attempt == 2:
+                raise
+
+
+def save(path, data):
+    with open(path + ".tmp", "wb") as fh:
+        fh.write(data)
+    retry(os.replace, path + ".tmp", path)

@@ -1,0 +1,38 @@
+import json
+import os
+
+
+def write_json(path, obj):
+    with open(path, "w") as fh:
+        json.dump(obj, fh, sort_keys=True)
+
+
+def _fsync_file(path):
+    """Flush the data of the file at `path` to disk."""
+    fd = os.open(path, os.O_RDWR if os.name == "nt" else os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_parent_dir(path):
+    """Make a rename of `path` durable: fsync its parent directory, where that is possible."""
+    try:
+        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+    except OSError:
+        return  # Windows and some file systems cannot open a directory; the data is published.
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # Some network and FUSE file systems refuse a directory fsync (EINVAL, ENOTSUP).
+    finally:
+        os.close(fd)
+
+
+def save_state(path, state):
+    tmp = path + ".tmp"
+    write_json(tmp, state)
+    _fsync_file(tmp)
+    os.replace(tmp, path)
+    _fsync_parent_dir(path)

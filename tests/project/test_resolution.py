@@ -1,0 +1,154 @@
+"""Where a module lives and what an import names, from files alone; the pre-filter's question;
+the cache's JSON."""
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from lint_rules.config import Config
+from lint_rules.engine import cache, project
+from lint_rules.engine.checker import may_have_findings
+from lint_rules.engine.names import Imports
+from lint_rules.engine.summaries import Summary
+
+
+@pytest.fixture(autouse=True)
+def fresh() -> None:
+    project.reset()
+    yield
+    project.reset()
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_a_module_is_named_by_the_init_chain_above_it(tmp_path: Path) -> None:
+    write(tmp_path, {"src/pkg/__init__.py": "", "src/pkg/sub/__init__.py": "",
+                     "src/pkg/sub/mod.py": "", "pyproject.toml": "", "script.py": ""})
+    mod = project.locate(str(tmp_path / "src/pkg/sub/mod.py"))
+    assert (mod.module, mod.package, mod.root) == ("pkg.sub.mod", "pkg.sub", str(tmp_path / "src"))
+    init = project.locate(str(tmp_path / "src/pkg/sub/__init__.py"))
+    assert (init.module, init.package, init.is_package) == ("pkg.sub", "pkg.sub", True)
+    lone = project.locate(str(tmp_path / "script.py"))
+    assert (lone.module, lone.package, lone.root) == ("script", None, str(tmp_path))
+    # A src layout: the project (and its cache) is the directory above src/.
+    assert project.project_root(mod.root) == str(tmp_path)
+    assert project.project_root(lone.root) == str(tmp_path)
+
+
+def test_imports_resolve_to_files_without_running_anything(tmp_path: Path) -> None:
+    marker = tmp_path / "imported"
+    write(tmp_path, {
+        # Importing this package would leave a marker file: resolution must not.
+        "app/pkg/__init__.py": f"open({str(marker)!r}, 'w').close()\n",
+        "app/pkg/x.py": "",
+        "app/ns/inner.py": "",  # a namespace package (no __init__.py)
+    })
+    search = project.search_path(str(tmp_path / "app"))
+    assert project.resolve("pkg.x", search) == str(tmp_path / "app/pkg/x.py")
+    assert project.resolve("pkg", search) == str(tmp_path / "app/pkg/__init__.py")
+    assert project.resolve("ns.inner", search) == str(tmp_path / "app/ns/inner.py")
+    assert project.resolve("pkg.missing", search) is None
+    assert project.resolve("nowhere.at.all", search) is None
+    assert project.resolve("pkg.x.f", search) is None  # x is a module, not a package
+    assert not marker.exists()
+
+
+def test_the_standard_library_is_not_a_project_helper(tmp_path: Path) -> None:
+    search = project.search_path(str(tmp_path))
+    assert project.resolve("json", search) is None
+    assert project.resolve("lint_rules.engine.project", search) == project.__file__
+
+
+@pytest.mark.parametrize("statement, package, qualified", [
+    ("from .x import f", "a.b", {"f": "a.b.x.f"}),
+    ("from .. import y", "a.b", {"y": "a.y"}),
+    ("from ..x import f as g", "a.b.c", {"g": "a.b.x.f"}),
+    ("from . import w", "a", {"w": "a.w"}),
+    ("from ... import z", "a.b", {}),  # beyond the top-level package
+    ("from .x import f", None, {}),  # a module outside any package
+])
+def test_relative_imports_are_qualified_from_the_package(statement, package, qualified) -> None:
+    imports = Imports(ast.parse(statement).body, package)
+    assert imports.local_to_qualified == qualified
+
+
+def test_scanning_imports_from_bytes_sees_every_spelling() -> None:
+    data = (b"import os, pkg.a as b\n"
+            b"from . import (x,  # a comment (\n    y as z)\n"
+            b"from ..m import *\n"
+            b"x = 1; from q import r\n"
+            b"try: import t\nexcept ImportError: pass\n"
+            b"def f():\n    from u import \\\n        v\n")
+    assert project.scan_imports(data) == [
+        (0, "os", None), (0, "pkg.a", None), (1, "", "x"), (1, "", "y"), (0, "q", "r"),
+        (0, "t", None), (0, "u", "v"),
+    ]
+
+
+HELPERS = """\
+import os
+
+
+def replace_and_sync(fh):
+    fh.flush()
+    os.fsync(fh.fileno())
+
+
+def log(message):
+    print(message)
+"""
+
+
+@pytest.mark.parametrize("caller, passes", [
+    ("from pkg.helpers import replace_and_sync\nreplace_and_sync(x)\n", True),
+    ("import pkg.helpers as h\nh.replace_and_sync(x)\n", True),
+    ("from .helpers import replace_and_sync as r\nr(x)\n", True),
+    ("from . import helpers\nhelpers.replace_and_sync(x)\n", True),
+    ("import pkg.helpers\n", True),
+    ("from pkg.helpers import log\nlog(x)\n", False),  # nothing with a summary
+    ("from pkg.gone import replace_and_sync\n", False),  # a missing module
+    ("import json\njson.dumps(x)\n", False),
+])
+def test_the_byte_filter_lets_through_calls_of_imported_helpers(tmp_path: Path, caller,
+                                                                passes) -> None:
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/helpers.py": HELPERS})
+    path = str(tmp_path / "pkg" / "caller.py")
+    data = caller.encode()
+    assert not may_have_findings(data)  # the bytes alone would skip the file
+    assert may_have_findings(data, Config(use_cache=False), path) is passes
+
+
+def test_summaries_round_trip_through_json() -> None:
+    summary = Summary(("fh", "path"), (frozenset({"handle", "flush"}), frozenset()), False)
+    value = {"summaries": {"f": summary}, "deps": [("a", "b", None, "c")]}
+    text = json.dumps(cache.encode(value))
+    assert cache.decode(json.loads(text)) == value
+
+
+@pytest.mark.parametrize("data", [
+    {"dc": "Popen", "f": {}},  # not a registered class
+    {"dc": "Summary", "f": {"params": {"t": []}, "shell": True}},  # not a field
+    {"dc": "Summary", "f": {}},  # fields missing
+    {"x": 1},
+    {"t": "not a list"},
+])
+def test_foreign_json_is_refused(data) -> None:
+    with pytest.raises(cache.CacheFormatError):
+        cache.decode(data)
+
+
+def test_a_value_the_cache_cannot_hold_is_not_written(tmp_path: Path) -> None:
+    store = cache.SummaryCache(str(tmp_path / cache.DIRNAME))
+    store.store("k", {"summaries": {"f": object()}})
+    assert not (tmp_path / cache.DIRNAME).exists()
+    store.store("k", {"summaries": {}})
+    assert store.load("k") == {"summaries": {}}
+    assert not [p for p in (tmp_path / cache.DIRNAME).iterdir() if p.name.startswith(".tmp")]

@@ -1,0 +1,124 @@
+# flake8: noqa
+# Rule cases (format: tests/rules/casefile.py): a class is one unit for its `self.`
+# attributes: opened for writing in one method, renamed in another.
+
+# case: handle-opened-in-init-renamed-in-commit
+import os
+
+
+class AtomicFile:
+    def __init__(self, path):
+        self.path = path
+        self.tmp_path = path + ".tmp"
+        self.fh = open(self.tmp_path, "w")  # DUR101
+
+    def write(self, text):
+        self.fh.write(text)
+
+    def commit(self):
+        self.fh.close()
+        os.replace(self.tmp_path, self.path)  # DUR102
+
+# case: fsync-in-another-method-counts
+import os
+
+
+class AtomicFile:
+    def __init__(self, path):
+        self.path = path
+        self.tmp_path = path + ".tmp"
+        self.fh = open(self.tmp_path, "w")
+
+    def write(self, text):
+        self.fh.write(text)
+
+    def sync(self):
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+
+    def commit(self):
+        self.fh.close()
+        os.replace(self.tmp_path, self.path)  # DUR102
+
+# case: directory-synced-after-the-rename-in-its-method
+import os
+
+
+class AtomicFile:
+    def __init__(self, path):
+        self.path = path
+        self.tmp_path = path + ".tmp"
+        self.fh = open(self.tmp_path, "w")  # DUR101
+
+    def write(self, text):
+        self.fh.write(text)
+
+    def commit(self):
+        self.fh.close()
+        os.replace(self.tmp_path, self.path)
+        fd = os.open(os.path.dirname(self.path), os.O_RDONLY)
+        os.fsync(fd)
+        os.close(fd)
+
+# case: temp-from-mkstemp-in-init
+import os
+import tempfile
+
+
+class Checkpoint:
+    def __init__(self, path):
+        self.path = path
+        fd, self.name = tempfile.mkstemp(dir=os.path.dirname(path))
+        self.out = os.fdopen(fd, "wb")  # DUR101
+
+    def add(self, data):
+        self.out.write(data)
+
+    def finish(self):
+        self.out.close()
+        os.replace(self.name, self.path)  # DUR102
+
+# case: log-rotation-is-no-publish
+import os
+
+
+class Log:
+    def __init__(self, path):
+        self.path = path
+        self.fh = open(self.path, "a")
+
+    def write(self, line):
+        self.fh.write(line)
+
+    def rotate(self):
+        self.fh.close()
+        os.rename(self.path, self.path + ".1")
+        self.fh = open(self.path, "a")
+
+# case: opened-but-never-written-in-any-method
+import os
+
+
+class Reserve:
+    def __init__(self, path):
+        self.path = path
+        self.tmp = path + ".tmp"
+        self.fh = open(self.tmp, "w")
+
+    def commit(self):
+        self.fh.close()
+        os.replace(self.tmp, self.path)  # DUR102
+
+# case: handle-written-and-renamed-in-one-method-is-not-doubled
+import os
+
+
+class Store:
+    def save(self, data):
+        self.tmp = self.path + ".tmp"
+        with open(self.tmp, "wb") as fh:  # DUR101
+            fh.write(data)
+        os.replace(self.tmp, self.path)  # DUR102
+
+    def reset(self):
+        os.replace(self.tmp, self.path + ".old")  # DUR102

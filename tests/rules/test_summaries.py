@@ -1,0 +1,99 @@
+"""Summaries as other parts of the tool consume them: plain frozen data (the cache encodes
+them as JSON), one mapping from a function's name to its summary, and the same answers when
+the engine has only a tree and no source text."""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import json
+import textwrap
+
+from lint_rules.config import Config
+from lint_rules.engine.index import index_module
+from lint_rules.engine.names import Imports
+from lint_rules.engine.rules import analyze
+from lint_rules.engine.summaries import Helpers, OpenFact, RenameFact, Summary
+
+MODULE = textwrap.dedent('''\
+    import contextlib
+    import os
+
+    safe_rename = getattr(os, "replace", os.rename)
+
+
+    def replace_file(src, dst):
+        os.replace(src, dst)
+
+
+    def durable_replace(src, dst):
+        replace_file(src, dst)
+        fd = os.open(os.path.dirname(dst), os.O_RDONLY)
+        os.fsync(fd)
+        os.close(fd)
+
+
+    @contextlib.contextmanager
+    def open_tmp(path):
+        with open(path, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+    def ping(n):
+        return pong(n - 1) if n else None
+
+
+    def pong(n):
+        return ping(n)
+
+
+    def save(path, data):
+        with open_tmp(path + ".tmp") as fh:
+            fh.write(data)
+        durable_replace(path + ".tmp", path)
+        ping(3)
+''')
+
+
+def helpers(source: str | None = MODULE) -> Helpers:
+    tree = ast.parse(MODULE)
+    index = index_module(tree, source)
+    return Helpers(index, Imports(index.imports), Config())
+
+
+def plain(value: object) -> object:
+    """What a generic JSON encoder of frozen dataclasses would write."""
+    if dataclasses.is_dataclass(value):
+        assert type(value).__dataclass_params__.frozen
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (tuple, frozenset)):
+        return [plain(item) for item in sorted(value, key=repr)] if isinstance(
+            value, frozenset) else [plain(item) for item in value]
+    assert value is None or isinstance(value, (str, int, bool)), type(value)
+    return value
+
+
+def test_summaries_say_what_each_kind_of_helper_does() -> None:
+    summaries = helpers().summaries
+    assert summaries["replace_file"].renames == (RenameFact(0, 1, False),)
+    assert summaries["durable_replace"].renames == (RenameFact(0, 1, True),)
+    assert summaries["safe_rename"].renames == (RenameFact(0, 1, False),)
+    assert summaries["open_tmp"].opens == OpenFact(0, True)
+    assert "ping" not in summaries and "pong" not in summaries  # a cycle that does nothing
+    assert summaries["save"].syncs_dir and not summaries["save"].renames  # renames no param
+    assert set(summaries) == {"safe_rename", "replace_file", "durable_replace", "open_tmp",
+                              "save"}
+
+
+def test_summaries_are_plain_frozen_data() -> None:
+    for summary in helpers().summaries.values():
+        assert isinstance(summary, Summary)
+        json.dumps(plain(summary))
+
+
+def test_without_the_source_text_the_answers_are_the_same() -> None:
+    assert dict(helpers(None).summaries) == dict(helpers().summaries)
+    tree = ast.parse(MODULE)
+    assert analyze(tree, Config(), None)[0] == analyze(tree, Config(), MODULE)[0]
+    assert analyze(tree, Config(), MODULE)[0] == []  # the helpers do the whole protocol
