@@ -72,7 +72,7 @@ class DurableWritesServer(LanguageServer):
         nothing, as the command refuses to run with a broken configuration."""
         key = str(path.parent if path else "")
         try:
-            config = analysis.config_for(path)
+            config = Config() if path is None else configuration.config_for(path)
         except _CONFIG_ERRORS as exc:
             if self.shown_errors.get(key) != str(exc):
                 self.shown_errors[key] = str(exc)
