@@ -14,10 +14,8 @@ from lint_rules.engine.checker import lines_with_ends
 from lint_rules.fixer.transform import fix_source
 from lint_rules.fixer.command import run
 
-from .pairs import CASES_DIR
+from .pairs import WRITER, WRITER_FIXED
 
-WRITER = (CASES_DIR / "with_block.before.py").read_bytes()
-WRITER_FIXED = (CASES_DIR / "with_block.after.py").read_bytes()
 # Mentions `replace`, so the byte pre-filter does not skip it and the parser has to see it.
 BROKEN = (b"import os\n\ndef save(path:\n    open(path + '.tmp', 'w').write('x')\n"
           b"    os.replace(path + '.tmp', path)\n")
