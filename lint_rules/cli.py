@@ -6,14 +6,15 @@ import functools
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from lint_rules import __version__
 from lint_rules.config import (
-    Config, ConfigError, PerFile, check_selectors, clear_cache, find_pyproject, load_config,
-    resolve, split_names, with_overrides,
+    KEY_FIELDS, Config, ConfigError, PerFile, check_selectors, clear_cache, find_pyproject,
+    load_config, resolve, split_names, with_overrides,
 )
 from lint_rules.engine.catalog import RULES, Rule
 from lint_rules.engine.findings import FileReport
@@ -36,12 +37,12 @@ exit status:
      "path:line:col: error: ..." on stderr, or as an error entry in json, sarif and github)
   2  usage error: bad option, a path that does not exist, an unusable configuration
 
-configuration: [tool.durable-writes] in the nearest pyproject.toml above each checked file
-(one without that table is passed over), or the one file given with --config. Keys:
-durable-file-sync-helpers, durable-dir-sync-helpers, durable-rename-helpers,
-durable-open-helpers, select, ignore, exclude, max-file-size, unsafe-fixes. --select and
---ignore replace the configured ones; --exclude adds to the configured ones.
-"""
+""" + textwrap.fill(  # the keys from config.py, so that the list cannot fall behind
+    "configuration: [tool.durable-writes] in the nearest pyproject.toml above each checked "
+    "file (one without that table is passed over), or the one file given with --config. "
+    f"Keys: {', '.join(KEY_FIELDS)}. --select and --ignore replace the configured ones; "
+    "--exclude adds to the configured ones.", width=92,
+    break_on_hyphens=False) + "\n"
 
 STDIN = "-"
 

@@ -95,7 +95,7 @@ def test_fix_of_stdin_prints_the_fixed_source(here) -> None:
     broken = "import os\nopen('a', 'w')\nos.replace(\n"
     failed = command(here, "fix", "-", stdin=broken)
     assert (failed.returncode, failed.stdout) == (1, broken)
-    assert failed.stderr.startswith("-: not fixed: cannot parse")
+    assert failed.stderr.startswith("-:3:11: not fixed: cannot parse")
 
 
 def test_fix_diff_of_stdin_exits_1_when_it_would_change(here) -> None:

@@ -88,11 +88,18 @@ def _configured_tokens(names: tuple[str, ...]) -> tuple[bytes, ...]:
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_WITH_END = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def split_lines(source: str) -> list[str]:
     """Lines as Python numbers them: str.splitlines also breaks at form feeds and the like."""
     return _LINE_BREAK.split(source)
+
+
+def lines_with_ends(source: str) -> list[str]:
+    """`split_lines` with each line's own break kept (the last line may have none), so that
+    joining them gives `source` back."""
+    return _LINE_WITH_END.findall(source)
 
 
 def decode(data: bytes) -> str:

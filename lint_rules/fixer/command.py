@@ -6,7 +6,7 @@ import os
 import sys
 from collections import Counter
 
-from lint_rules.engine.checker import decode, gc_paused
+from lint_rules.engine.checker import decode, gc_paused, lines_with_ends
 from lint_rules.config import Config, PerFile, resolve
 from lint_rules.fixer.durable_io import Original, Skipped, remove_stale_temps, replace_file
 from lint_rules.files import SourceError, discover, read_source
@@ -42,7 +42,7 @@ def run_stdin(data: bytes, name: str, config: Config, *, diff: bool, check: bool
     fixed or it cannot be, so a pipe never loses the text), or the diff with --diff."""
     result = fix_file_data(data, name, config)
     if result.error:
-        print(f"{name}: not fixed: {result.error}", file=sys.stderr)
+        print(f"{result.where}: not fixed: {result.error}", file=sys.stderr)
     if diff:
         if result.changed:
             sys.stdout.write(_diff(result))
@@ -95,8 +95,9 @@ def _write(result: FixResult, force: bool) -> None:
 
 
 def _diff(result: FixResult) -> str:
-    before = decode(result.original).splitlines(keepends=True)
-    after = decode(result.fixed).splitlines(keepends=True)
+    # Lines as Python breaks them: a form feed inside a line is no line break to `patch`.
+    before = lines_with_ends(decode(result.original))
+    after = lines_with_ends(decode(result.fixed))
     return "".join(difflib.unified_diff(before, after, result.path, result.path))
 
 

@@ -16,7 +16,6 @@ import ast
 import bisect
 import io
 import os
-import re
 import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from lint_rules.deep import TooDeep, call_deep
-from lint_rules.engine.checker import check_source
+from lint_rules.engine.checker import check_source, lines_with_ends
 from lint_rules.config import Config
 from lint_rules.engine.findings import Edit, Finding, ModuleSupport
 
@@ -143,7 +142,7 @@ def apply_fixes(data: bytes, findings: list[Finding], support: ModuleSupport,
     source = data.decode(encoding)
     if tree is None:
         tree = ast.parse(source)
-    pieces = _LINE.findall(source)
+    pieces = lines_with_ends(source)
     chunks = _chunks(tree, findings, support)
     del tree
     try:
@@ -160,10 +159,6 @@ def apply_fixes(data: bytes, findings: list[Finding], support: ModuleSupport,
         line = last + 1
     out += pieces[line - 1:]
     return "".join(out).encode(encoding), applied
-
-
-# A line with its own line break, as Python breaks lines (not at form feeds and the like).
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def _chunks(tree: ast.Module, findings: list[Finding], support: ModuleSupport,

@@ -10,27 +10,18 @@ import io
 import tokenize
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 from lsprotocol import types
 
-from lint_rules import config as configuration
 from lint_rules.config import Config
 from lint_rules.engine.catalog import RULES
-from lint_rules.engine.checker import check_source, decode, split_lines
+from lint_rules.engine.checker import check_source, decode, lines_with_ends, split_lines
 from lint_rules.engine.findings import FileReport, Finding
-from lint_rules.lsp.convert import finding_range, position, text_edits
+from lint_rules.lsp.convert import finding_range, position, text_edit, text_edits
 
 SOURCE = "durable-writes"
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
 ALL = "all"  # the fix-all action's key in `Analysis.edits`
-
-
-def config_for(path: Path | None) -> Config:
-    """The configuration that applies to the document at `path`, as the command finds it.
-
-    Raises ConfigError (and what reading a pyproject.toml raises); the server shows it."""
-    return Config() if path is None else configuration.config_for(path)
 
 
 def buffer_bytes(source: str) -> bytes:
@@ -120,29 +111,25 @@ def findings_at(analysis: Analysis, where: types.Range) -> list[Finding]:
     return [f for f in analysis.report.findings if _overlaps(analysis.range_of(f), where)]
 
 
-def _workspace_edit(analysis: Analysis, fixed: bytes) -> types.WorkspaceEdit:
-    edits = text_edits(analysis.text, decode(fixed), analysis.encoding)
-    return types.WorkspaceEdit(changes={analysis.uri: edits})
-
-
-def _fixed_one(analysis: Analysis, finding: Finding) -> bytes | None:
-    """The buffer with exactly the edit `durable-writes fix` makes for this one finding,
-    helpers and imports included; None where the fixer cannot place it."""
+def _fix_one(analysis: Analysis, finding: Finding) -> list[types.TextEdit]:
+    """Exactly the edit `durable-writes fix` makes for this one finding, helpers and imports
+    included, as the reports show it; [] where the fixer cannot place it."""
     # LibCST is slow to import and only fixes need it.
-    from lint_rules.fixer.transform import apply_fixes
+    from lint_rules.fixer.replacements import replacements
 
-    if finding.fix is None or analysis.report.support is None:
-        return None
-    fixed, applied = apply_fixes(analysis.data, [finding], analysis.report.support)
-    return fixed if id(finding) in applied else None
+    changes = replacements(analysis.data, finding, analysis.report.support)
+    old = lines_with_ends(analysis.text)
+    return [text_edit(change, old, analysis.encoding) for change in changes]
 
 
-def _fixed_all(analysis: Analysis) -> bytes | None:
-    """The buffer as `durable-writes fix` would leave it."""
+def _fix_all(analysis: Analysis) -> list[types.TextEdit]:
+    """The edits that leave the buffer as `durable-writes fix` would."""
     from lint_rules.fixer.transform import fix_file_data
 
     result = fix_file_data(analysis.data, analysis.path, analysis.config)
-    return None if result.error or not result.changed else result.fixed
+    if result.error or not result.changed:
+        return []
+    return text_edits(analysis.text, decode(result.fixed), analysis.encoding)
 
 
 def fix_edit(analysis: Analysis, which: int | str) -> types.WorkspaceEdit | None:
@@ -152,8 +139,9 @@ def fix_edit(analysis: Analysis, which: int | str) -> types.WorkspaceEdit | None
     if which != ALL and not (isinstance(which, int) and 0 <= which < len(findings)):
         return None  # `data` comes back from the client: trust nothing in it
     if which not in analysis.edits:
-        fixed = _fixed_all(analysis) if which == ALL else _fixed_one(analysis, findings[which])
-        analysis.edits[which] = None if fixed is None else _workspace_edit(analysis, fixed)
+        edits = _fix_all(analysis) if which == ALL else _fix_one(analysis, findings[which])
+        analysis.edits[which] = (types.WorkspaceEdit(changes={analysis.uri: edits})
+                                 if edits else None)
     return analysis.edits[which]
 
 
@@ -171,7 +159,7 @@ def _quick_fix(analysis: Analysis, which: int) -> types.CodeAction:
     )
 
 
-def _fix_all(analysis: Analysis) -> types.CodeAction:
+def _fix_all_action(analysis: Analysis) -> types.CodeAction:
     return types.CodeAction(
         title="Fix all durable-writes findings",
         kind=FIX_ALL,
@@ -196,7 +184,7 @@ def code_actions(analysis: Analysis, params: types.CodeActionParams,
                     if finding.fix is not None and _overlaps(analysis.range_of(finding),
                                                              params.range)]
     if wanted(FIX_ALL, params.context.only) and any(f.fix is not None for f in findings):
-        actions.append(_fix_all(analysis))
+        actions.append(_fix_all_action(analysis))
     if lazy:
         return actions
     for action in actions:

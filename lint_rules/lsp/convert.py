@@ -7,19 +7,11 @@ and \\n only, so line numbers carry over unchanged; only columns need converting
 """
 from __future__ import annotations
 
-import difflib
-import re
-
 from lsprotocol import types
 
+from lint_rules.engine.checker import lines_with_ends
 from lint_rules.engine.findings import Finding
-
-# A line and its ending; the last line may have none.
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-
-
-def lines_with_ends(text: str) -> list[str]:
-    return _LINE.findall(text)
+from lint_rules.fixer.replacements import Replacement, line_replacements
 
 
 def code_units(text: str, encoding: str) -> int:
@@ -51,28 +43,18 @@ def finding_range(finding: Finding, lines: list[str], encoding: str) -> types.Ra
     return types.Range(start=start, end=end)
 
 
-def _offset_position(old: list[str], index: int, encoding: str) -> types.Position:
-    """The start of line `index` of `old`; past the last line, the end of the document (a
-    position on a line that does not exist is not one every client accepts)."""
-    if index < len(old) or not old:
-        return types.Position(line=index, character=0)
-    last = old[-1]
-    if last.endswith(("\n", "\r")):
-        return types.Position(line=len(old), character=0)
-    return types.Position(line=len(old) - 1, character=code_units(last, encoding))
+def text_edit(change: Replacement, old: list[str], encoding: str) -> types.TextEdit:
+    """The client's edit of a replacement in the text whose `lines_with_ends` are `old`."""
+    def at(line: int, col: int) -> types.Position:
+        prefix = old[line - 1][:col - 1] if col > 1 else ""
+        return types.Position(line=line - 1, character=code_units(prefix, encoding))
+    return types.TextEdit(range=types.Range(start=at(change.start_line, change.start_col),
+                                            end=at(change.end_line, change.end_col)),
+                          new_text=change.text)
 
 
 def text_edits(old_text: str, new_text: str, encoding: str) -> list[types.TextEdit]:
     """A small set of whole-line edits that turn `old_text` into `new_text`."""
-    old, new = lines_with_ends(old_text), lines_with_ends(new_text)
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    edits = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        edits.append(types.TextEdit(
-            range=types.Range(start=_offset_position(old, i1, encoding),
-                              end=_offset_position(old, i2, encoding)),
-            new_text="".join(new[j1:j2]),
-        ))
-    return edits
+    old = lines_with_ends(old_text)
+    return [text_edit(change, old, encoding)
+            for change in line_replacements(old_text, new_text)]

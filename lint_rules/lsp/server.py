@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import tomllib
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -22,11 +21,13 @@ from pygls.uris import to_fs_path
 
 from lint_rules import __version__
 from lint_rules import config as configuration
-from lint_rules.config import Config
+from lint_rules.config import Config, ConfigError
 from lint_rules.lsp import analysis
 from lint_rules.lsp.analysis import Analysis
 
-_CONFIG_ERRORS = (OSError, tomllib.TOMLDecodeError, TypeError, AttributeError, ValueError)
+# config_for turns what it reads into ConfigError; looking for a pyproject.toml in a
+# directory that may not be searched can still fail as the OS says.
+_CONFIG_ERRORS = (ConfigError, OSError)
 
 
 class _Protocol(LanguageServerProtocol):
@@ -72,7 +73,7 @@ class DurableWritesServer(LanguageServer):
         nothing, as the command refuses to run with a broken configuration."""
         key = str(path.parent if path else "")
         try:
-            config = analysis.config_for(path)
+            config = Config() if path is None else configuration.config_for(path)
         except _CONFIG_ERRORS as exc:
             if self.shown_errors.get(key) != str(exc):
                 self.shown_errors[key] = str(exc)

@@ -16,6 +16,9 @@ from pathlib import Path
 from lint_rules.fixer.transform import fix_source
 
 CASES_DIR = Path(__file__).parent / "cases"
+# The writer most command tests share: DUR101 at the open, DUR102 at the rename.
+WRITER = (CASES_DIR / "with_block.before.py").read_bytes()
+WRITER_FIXED = (CASES_DIR / "with_block.after.py").read_bytes()
 
 
 @dataclass(frozen=True)

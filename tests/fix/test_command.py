@@ -10,13 +10,12 @@ import pytest
 
 from lint_rules.cli import main
 from lint_rules.config import Config
+from lint_rules.engine.checker import lines_with_ends
 from lint_rules.fixer.transform import fix_source
 from lint_rules.fixer.command import run
 
-from .pairs import CASES_DIR
+from .pairs import WRITER, WRITER_FIXED
 
-WRITER = (CASES_DIR / "with_block.before.py").read_bytes()
-WRITER_FIXED = (CASES_DIR / "with_block.after.py").read_bytes()
 # Mentions `replace`, so the byte pre-filter does not skip it and the parser has to see it.
 BROKEN = (b"import os\n\ndef save(path:\n    open(path + '.tmp', 'w').write('x')\n"
           b"    os.replace(path + '.tmp', path)\n")
@@ -90,7 +89,7 @@ def _apply_unified_diff(original: list[str], diff: str) -> list[str]:
     """Apply one file's unified diff: enough of `patch` to prove the diff is a real one."""
     result: list[str] = []
     source = 0
-    lines = diff.splitlines(keepends=True)
+    lines = lines_with_ends(diff)
     assert lines[0].startswith("--- ") and lines[1].startswith("+++ ")
     for line in lines[2:]:
         hunk = re.match(r"@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@", line)
@@ -117,6 +116,18 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path, capsys) -
     assert out.startswith(f"--- {target}\n+++ {target}\n")
     patched = _apply_unified_diff(WRITER.decode().splitlines(keepends=True), out)
     assert "".join(patched).encode() == WRITER_FIXED
+
+
+def test_the_diff_breaks_lines_where_python_does(tmp_path: Path, capsys) -> None:
+    # A form feed is no line break: the diff must not split the lines that hold one.
+    source = WRITER.replace(b"import os\n", b"import os\n\x0c\n# \x0c page two\n", 1)
+    target = tmp_path / "store.py"
+    target.write_bytes(source)
+    assert fix([target], diff=True) == 1
+    out = capsys.readouterr().out
+    assert " \x0c\n" in lines_with_ends(out)
+    patched = _apply_unified_diff(lines_with_ends(source.decode()), out)
+    assert "".join(patched).encode() == fix_source(source)
 
 
 def test_a_file_that_does_not_parse_is_reported_and_left_alone(project: Path, capsys) -> None:

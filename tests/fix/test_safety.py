@@ -20,10 +20,8 @@ from lint_rules.fixer import durable_io
 from lint_rules.fixer.command import run
 from lint_rules.fixer.durable_io import TEMP_SUFFIX
 
-from .pairs import CASES_DIR
+from .pairs import WRITER, WRITER_FIXED
 
-WRITER = (CASES_DIR / "with_block.before.py").read_bytes()
-WRITER_FIXED = (CASES_DIR / "with_block.after.py").read_bytes()
 NAMES = ("a.py", "b.py", "c.py", "d.py")
 
 

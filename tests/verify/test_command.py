@@ -10,26 +10,10 @@ import pytest
 
 from lint_rules.verify import command
 
-NAIVE = """
-import json, os
-with open("data.json.tmp", "w") as fh:
-    json.dump({"a": 1}, fh)
-os.replace("data.json.tmp", "data.json")
-print("saved")
-"""
+from .record_traces import PROGRAMS
 
-PROTOCOL = """
-import json, os
-with open("data.json.tmp", "w") as fh:
-    json.dump({"a": 1}, fh)
-    fh.flush()
-    os.fsync(fh.fileno())
-os.replace("data.json.tmp", "data.json")
-dfd = os.open(".", os.O_RDONLY)
-os.fsync(dfd)
-os.close(dfd)
-print("saved")
-"""
+# The programs whose traces tests/verify/traces/ holds, run live here.
+NAIVE, PROTOCOL = PROGRAMS["naive"], PROGRAMS["protocol"]
 
 # The full protocol, into a directory the program makes and never makes durable in its parent.
 NEW_DIRECTORY = """
