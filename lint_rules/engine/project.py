@@ -331,11 +331,16 @@ class Project:
         index, imports, functions = parsed
         location = locate(path)
         helpers = Helpers(index, imports, self.config, self.external(location))
-        return ModuleFacts(
-            {name: s for name, s in helpers.summaries.items()
-             if name in functions or name in helpers.aliases},
-            _exports(imports, functions),
-        )
+        # Only what `module.name` can reach: methods and nested functions are summarised
+        # only as far as those need them (Helpers is lazy), not each for its own sake.
+        # (In the order Helpers.summaries would take them: a fixpoint's order stays the same.)
+        names = [*helpers.aliases, *(info.node.name for info in index.scopes if info.is_function)]
+        summaries = {}
+        for name in dict.fromkeys(n for n in names if n in functions or n in helpers.aliases):
+            summary = helpers.local(name)
+            if summary is not None:
+                summaries[name] = summary
+        return ModuleFacts(summaries, _exports(imports, functions))
 
     def _hash(self, path: str | None) -> str | None:
         if path is None:
