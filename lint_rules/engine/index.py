@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -128,7 +129,12 @@ class ModuleIndex:
     def line_starts(self) -> list[int]:
         """Offsets where each line begins, with Python's line breaks (\n, \r\n, lone \r)."""
         if self._starts is None:
-            self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.source)]
+            source = self.source
+            if "\r" in source:
+                self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(source)]
+            else:  # the common case, counted in C: each line's length and its \n
+                lengths = map((1).__add__, map(len, source.split("\n")))
+                self._starts = list(itertools.accumulate(lengths, initial=0))[:-1]
         return self._starts
 
 
@@ -160,26 +166,36 @@ def index_module(tree: ast.Module, source: str | None) -> ModuleIndex:
     index = ModuleIndex(source)
     index.scopes.append(ScopeInfo(tree, 1, 1 << 30))
     stack: list[tuple[ast.stmt, bool]] = [(stmt, False) for stmt in reversed(tree.body)]
+    # By exact type, not isinstance: this loop sees every statement of every module.
     while stack:
         stmt, in_class = stack.pop()
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        kind = type(stmt)
+        if kind in _IMPORT_TYPES:
             index.imports.append(stmt)
             continue
-        if not isinstance(stmt, _COMPOUND):
+        fields = _BLOCK_FIELDS.get(kind)
+        if fields is None:
             continue
-        if isinstance(stmt, _SCOPES):
-            method = in_class and not isinstance(stmt, ast.ClassDef)
+        if kind in _SCOPE_TYPES:
+            method = in_class and kind is not ast.ClassDef
             index.scopes.append(ScopeInfo(stmt, stmt.lineno, stmt.end_lineno, method))
-        inner_class = isinstance(stmt, ast.ClassDef)
-        for block in _blocks(stmt):
-            stack.extend((child, inner_class) for child in reversed(block))
+        inner_class = kind is ast.ClassDef
+        for name in fields:
+            for block in _blocks_of(stmt, name):
+                stack.extend((child, inner_class) for child in reversed(block))
     return index
 
 
-def _blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
-    """The statement lists directly inside a statement (bodies, else, handlers, cases)."""
-    blocks = [stmt.body] if hasattr(stmt, "body") else []
-    blocks += [getattr(stmt, name) for name in ("orelse", "finalbody") if hasattr(stmt, name)]
-    blocks += [handler.body for handler in getattr(stmt, "handlers", ())]
-    blocks += [case.body for case in getattr(stmt, "cases", ())]
-    return blocks
+_IMPORT_TYPES = frozenset({ast.Import, ast.ImportFrom})
+_SCOPE_TYPES = frozenset(_SCOPES)
+# The statement lists directly inside each compound statement (bodies, else, handlers, cases).
+_BLOCK_FIELDS = {kind: tuple(name for name in ("body", "orelse", "finalbody", "handlers", "cases")
+                             if name in kind._fields)
+                 for kind in _COMPOUND}
+
+
+def _blocks_of(stmt: ast.stmt, name: str) -> list[list[ast.stmt]]:
+    value = getattr(stmt, name)
+    if name == "handlers" or name == "cases":
+        return [item.body for item in value]
+    return [value]

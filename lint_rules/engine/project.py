@@ -331,11 +331,16 @@ class Project:
         index, imports, functions = parsed
         location = locate(path)
         helpers = Helpers(index, imports, self.config, self.external(location))
-        return ModuleFacts(
-            {name: s for name, s in helpers.summaries.items()
-             if name in functions or name in helpers.aliases},
-            _exports(imports, functions),
-        )
+        # Only what `module.name` can reach: methods and nested functions are summarised
+        # only as far as those need them (Helpers is lazy), not each for its own sake.
+        # (In the order Helpers.summaries would take them: a fixpoint's order stays the same.)
+        names = [*helpers.aliases, *(info.node.name for info in index.scopes if info.is_function)]
+        summaries = {}
+        for name in dict.fromkeys(n for n in names if n in functions or n in helpers.aliases):
+            summary = helpers.local(name)
+            if summary is not None:
+                summaries[name] = summary
+        return ModuleFacts(summaries, _exports(imports, functions))
 
     def _hash(self, path: str | None) -> str | None:
         if path is None:
@@ -417,8 +422,10 @@ def _exports(imports: Imports, functions: set[str]) -> dict[str, str]:
 
 # -- the byte pre-filter's question --------------------------------------------------------
 
-# Where an import statement starts: a line, or after `;` or a compound statement's `:`.
-_IMPORT_START = re.compile(rb"(?:^|[;:])[ \t]*(?:from(?=[ \t.])|import[ \t])", re.M)
+# Where an import statement starts: a line, or after `;` or a compound statement's `:`. The
+# keyword is searched for (a literal is fast to find), what comes before it checked after.
+_IMPORT_KEYWORD = re.compile(rb"from(?=[ \t.])|import[ \t]")
+_STATEMENT_BREAKS = frozenset(b"\n;:")
 _FROM = re.compile(r"from\s*(\.*)\s*([\w.]*)\s+import\s+(.*)", re.S)
 _IMPORT = re.compile(r"import\s+(.*)", re.S)
 _NEWLINE, _OPEN, _CLOSE, _HASH, _BACKSLASH = b"\n()#\\"  # as ints
@@ -428,16 +435,33 @@ def scan_imports(data: bytes) -> list[tuple[int, str, str | None]]:
     """(level, module, name) for each name imported, read from the bytes without a parse:
     `import a.b as c` -> (0, "a.b", None), `from ..x import f` -> (2, "x", "f")."""
     found = []
-    for match in _IMPORT_START.finditer(data):
-        text = _logical_line(data, match.start()).decode("utf-8", "replace")
+    for start in _import_starts(data):
+        text = _logical_line(data, start).decode("utf-8", "replace")
         for statement in text.split(";"):
             found += _names_of(statement.strip(" \t\r\n:"))
     return found
 
 
+def _import_starts(data: bytes) -> list[int]:
+    """Offsets of the import keywords that begin a statement: only blanks between them and
+    the start of the line, a `;` or a `:`."""
+    starts = []
+    for match in _IMPORT_KEYWORD.finditer(data):
+        at = match.start()
+        while at and data[at - 1] in b" \t":
+            at -= 1
+        if not at or data[at - 1] in _STATEMENT_BREAKS:
+            starts.append(at)
+    return starts
+
+
 def _logical_line(data: bytes, start: int) -> bytes:
     """From `start` to the end of its logical line (brackets and backslashes continue it),
     comments left out."""
+    stop = data.find(b"\n", start)
+    line = data[start:] if stop == -1 else data[start:stop]
+    if b"(" not in line and b"\\" not in line and b"#" not in line:
+        return line  # most imports: one physical line, read without a byte loop
     chunks, depth, at, end = [], 0, start, len(data)
     i = start
     while i < end:
