@@ -2,7 +2,9 @@
 
 The fixture package (fixtures/pkg) carries its expected findings inline, in the case-file
 comment format (tests/rules/casefile.py): helpers in fsutil.py, callers in callers/*.py
-importing them every way, a chain (wrappers.py), a cycle (cycle_a/cycle_b), a helper module
+importing them every way, a chain (wrappers.py), helpers of every other kind (fileops.py:
+rename wrappers, aliases, openers, writers, a converter, the whole protocol) called from
+callers/kinds*.py and through midway.py, a cycle (cycle_a/cycle_b), a helper module
 that does not parse (broken.py) and one that is missing.  Every test works on a copy, so the
 summary cache is written in a temporary directory.
 """
