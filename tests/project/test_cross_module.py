@@ -216,6 +216,43 @@ def test_editing_a_helper_changes_its_callers_findings(root: Path, capsys) -> No
     assert after == uncached
 
 
+# Edits of fileops.py, and the findings each one takes away: every call of the helper, by
+# name, through the module, re-exported by __init__ and through midway.py (whose own bytes
+# do not change).
+KIND_EDITS = {
+    "durable-rename-wrapper": (
+        "    os.replace(src, dst)\n\n\ndef durable_replace",
+        "    os.replace(src, dst)\n    _fsync_dir(dst)\n\n\ndef durable_replace",
+        {("pkg/callers/kinds.py", 18, "DUR102"), ("pkg/callers/kinds.py", 33, "DUR102"),
+         ("pkg/callers/kinds.py", 102, "DUR102"),
+         ("pkg/callers/kinds_modules.py", 16, "DUR102"),
+         ("pkg/callers/kinds_modules.py", 36, "DUR102")}),
+    "synced-write-helper": (
+        "        fh.write(data)\n\n\ndef to_bytes",
+        "        fh.write(data)\n        fh.flush()\n        os.fsync(fh.fileno())\n\n\n"
+        "def to_bytes",
+        {("pkg/callers/kinds.py", 82, "DUR101"), ("pkg/callers/kinds_modules.py", 21, "DUR101"),
+         ("pkg/callers/kinds_modules.py", 41, "DUR101")}),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(KIND_EDITS))
+def test_editing_a_helper_of_another_kind_changes_its_callers_findings(
+        root: Path, capsys, edit: str) -> None:
+    old, new, gone = KIND_EDITS[edit]
+    before, _ = check(capsys)
+    fileops = root / "pkg" / "fileops.py"
+    text = fileops.read_text()
+    assert text.count(old) == 1
+    fileops.write_text(text.replace(old, new))
+    after, _ = check(capsys)
+    assert codes(before - after) == gone
+    assert after <= before
+    assert after == check(capsys, "--no-cache")[0]
+    fileops.write_text(text)  # and back again: the old entry answers
+    assert check(capsys)[0] == before
+
+
 def test_a_module_that_appears_is_seen(root: Path, capsys) -> None:
     before, _ = check(capsys)
     (root / "pkg" / "nothere.py").write_text((root / "pkg" / "fsutil.py").read_text())
