@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,20 +24,10 @@ from lint_rules.engine.cache import DIRNAME
 
 from rules.casefile import _parse_expectations
 
-FIXTURES = Path(__file__).parent / "fixtures"
 _LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) ")
 BROKEN = "pkg/broken.py"
 
 Finding = tuple[str, int, int, str]  # path relative to the root, line, 1-based column, code
-
-
-@pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(FIXTURES / "pkg", tmp_path / "pkg")
-    monkeypatch.chdir(tmp_path)
-    project.reset()
-    yield tmp_path
-    project.reset()
 
 
 def expected(root: Path) -> set[tuple[str, int, str]]:

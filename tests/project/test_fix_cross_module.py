@@ -3,7 +3,6 @@ helpers: every fix goes in the caller, and the fixer's guarantees hold."""
 from __future__ import annotations
 
 import ast
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,19 +10,10 @@ import pytest
 from lint_rules import cli
 from lint_rules.engine import project
 
-from .test_cross_module import BROKEN, FIXTURES, check, expected
+from .test_cross_module import BROKEN, check, expected
 
 HELPERS = ("pkg/__init__.py", "pkg/fileops.py", "pkg/fsutil.py", "pkg/midway.py",
            "pkg/wrappers.py", "pkg/cycle_a.py", "pkg/cycle_b.py")
-
-
-@pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(FIXTURES / "pkg", tmp_path / "pkg")
-    monkeypatch.chdir(tmp_path)
-    project.reset()
-    yield tmp_path
-    project.reset()
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
