@@ -55,9 +55,12 @@ class Imports:
         return None
 
     def is_module(self, expr: ast.expr) -> bool:
-        """True for a name bound by `import x` (not a variable that holds a Path)."""
+        """True for a name bound by `import x` or `import x.y as z` (not a variable that
+        holds a Path)."""
         if not isinstance(expr, ast.Name):
             return False
+        if expr.id in self.modules:
+            return True
         qualified = self.local_to_qualified.get(expr.id)
         return qualified is not None and "." not in qualified
 

@@ -38,6 +38,9 @@ _OPENS = frozenset({"open", "io.open", "builtins.open", "codecs.open"})
 _TEMP_FILES = frozenset({"tempfile.NamedTemporaryFile", "tempfile.mkstemp"})
 _TEMP_DIRS = frozenset({"tempfile.mkdtemp", "tempfile.TemporaryDirectory"})
 _COPIES = frozenset({"shutil.copy", "shutil.copy2", "shutil.copyfile"})  # write their dst
+# Methods of path objects that write, rename or remove: `x.write_text(...)` on an imported
+# module of the project is a call of its function instead.
+_PATH_METHOD_NAMES = frozenset({"open", "write_text", "write_bytes", "replace", "rename", "unlink"})
 # Writers that take a path and finish the file on close (a gzip trailer, a zip directory):
 # only a sync by path after the close sees all of it.  Value: where the path and the mode sit.
 _PATH_WRITERS = {
@@ -450,7 +453,8 @@ class _ScopeBuilder:
         func = call.func
         qualified = self.imports.qualname(func)
         method = func.attr if isinstance(func, ast.Attribute) else None
-        on_object = method is not None and not self.imports.is_module(func.value)
+        on_object = method is not None and not self.imports.is_module(func.value) \
+            and not self._is_imported_helper(call, method, qualified)
         if qualified in _OPENS and self._is_raw_fd(keys, call_arg(call, 0, "file")):
             self._fdopen(scope, call, stmt, mode_index=1, mode_keyword="mode", fd_keyword="file")
         elif qualified in _OPENS:
@@ -603,6 +607,14 @@ class _ScopeBuilder:
             src, dst = passed[0], passed[1]
             scope.renames.append(Rename(call, stmt, scope.keys.key(src), src, dst,
                                         at=(*pos(call), 2)))
+
+    def _is_imported_helper(self, call: ast.Call, method: str, qualified: str | None) -> bool:
+        """`fileops.write_bytes(tmp, data)` after `from pkg import fileops`: another module's
+        helper that the project knows, not a path method of an imported object."""
+        receiver = call.func.value  # type: ignore[attr-defined]
+        return method in _PATH_METHOD_NAMES and isinstance(receiver, ast.Name) \
+            and receiver.id in self.imports.local_to_qualified \
+            and self.model.summary_for(call, qualified) is not None
 
     @staticmethod
     def _is_path_rename(call: ast.Call) -> bool:

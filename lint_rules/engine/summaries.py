@@ -132,6 +132,8 @@ class Helpers:
         self._rename_lines: list[tuple[str, list[int] | None]] | None = None
         self._any_renamer_line: list[int] | None = [-1]  # not computed yet
         self.converters = _converters(functions, imports)
+        if external is not None:
+            self.converters |= self._imported_converters()
         self._collector = Collector(imports, self)
 
     @property
@@ -270,6 +272,18 @@ class Helpers:
                         found.append((bisect.bisect_right(starts, at), known[attrs]))
                 at = source.find(local, end)
         return found
+
+    def _imported_converters(self) -> frozenset[str]:
+        """Imported names called here that return their argument's path (another module's
+        `to_bytes`): the same path, as the module's own converters are."""
+        found = set()
+        for local, qualified in self.imports.local_to_qualified.items():
+            if local in self.imports.modules or not self.index.lines_calling({local}):
+                continue
+            summary = self.external(qualified)
+            if summary is not None and summary.same_path == 0:
+                found.add(local)
+        return frozenset(found)
 
     # -- summaries, on demand ---------------------------------------------------------------
 

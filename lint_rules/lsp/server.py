@@ -22,6 +22,7 @@ from pygls.uris import to_fs_path
 from lint_rules import __version__
 from lint_rules import config as configuration
 from lint_rules.config import Config, ConfigError
+from lint_rules.engine import project
 from lint_rules.lsp import analysis
 from lint_rules.lsp.analysis import Analysis
 
@@ -68,6 +69,11 @@ class DurableWritesServer(LanguageServer):
         self.analyses[uri] = made
         return made
 
+    def forget_summaries(self) -> None:
+        """Drop every remembered summary of other modules, and the analyses made from them."""
+        project.reset()
+        self.analyses.clear()
+
     def config_or_message(self, path: Path | None) -> Config | None:
         """The document's configuration; on an error, tell the user (once) and check
         nothing, as the command refuses to run with a broken configuration."""
@@ -109,10 +115,25 @@ def did_change(ls: DurableWritesServer, params: types.DidChangeTextDocumentParam
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: DurableWritesServer, params: types.DidSaveTextDocumentParams) -> None:
-    # The buffer is what was saved; re-reading the configuration is what may have changed.
+    # The buffer is what was saved; re-reading the configuration is what may have changed,
+    # and so may the summaries of the saved module's functions, which other open documents
+    # call: forget them (the disk cache is keyed by content, so it stays right).
     configuration.clear_cache()
-    ls.analyses.pop(params.text_document.uri, None)
-    ls.publish(params.text_document.uri)
+    ls.forget_summaries()
+    saved = params.text_document.uri
+    ls.publish(saved)
+    for uri in list(ls.workspace.text_documents):
+        if uri != saved:
+            ls.publish(uri)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(ls: DurableWritesServer,
+                             params: types.DidChangeWatchedFilesParams) -> None:
+    # A module changed outside the editor (a checkout, a formatter): same as a save of it.
+    ls.forget_summaries()
+    for uri in list(ls.workspace.text_documents):
+        ls.publish(uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

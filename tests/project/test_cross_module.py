@@ -2,7 +2,9 @@
 
 The fixture package (fixtures/pkg) carries its expected findings inline, in the case-file
 comment format (tests/rules/casefile.py): helpers in fsutil.py, callers in callers/*.py
-importing them every way, a chain (wrappers.py), a cycle (cycle_a/cycle_b), a helper module
+importing them every way, a chain (wrappers.py), helpers of every other kind (fileops.py:
+rename wrappers, aliases, openers, writers, a converter, the whole protocol) called from
+callers/kinds*.py and through midway.py, a cycle (cycle_a/cycle_b), a helper module
 that does not parse (broken.py) and one that is missing.  Every test works on a copy, so the
 summary cache is written in a temporary directory.
 """
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,20 +24,10 @@ from lint_rules.engine.cache import DIRNAME
 
 from rules.casefile import _parse_expectations
 
-FIXTURES = Path(__file__).parent / "fixtures"
 _LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) ")
 BROKEN = "pkg/broken.py"
 
 Finding = tuple[str, int, int, str]  # path relative to the root, line, 1-based column, code
-
-
-@pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(FIXTURES / "pkg", tmp_path / "pkg")
-    monkeypatch.chdir(tmp_path)
-    project.reset()
-    yield tmp_path
-    project.reset()
 
 
 def expected(root: Path) -> set[tuple[str, int, str]]:
@@ -212,6 +203,43 @@ def test_editing_a_helper_changes_its_callers_findings(root: Path, capsys) -> No
     assert ("pkg/callers/absolute.py", 38, "DUR101") in new
     uncached, _ = check(capsys, "--no-cache")
     assert after == uncached
+
+
+# Edits of fileops.py, and the findings each one takes away: every call of the helper, by
+# name, through the module, re-exported by __init__ and through midway.py (whose own bytes
+# do not change).
+KIND_EDITS = {
+    "durable-rename-wrapper": (
+        "    os.replace(src, dst)\n\n\ndef durable_replace",
+        "    os.replace(src, dst)\n    _fsync_dir(dst)\n\n\ndef durable_replace",
+        {("pkg/callers/kinds.py", 18, "DUR102"), ("pkg/callers/kinds.py", 33, "DUR102"),
+         ("pkg/callers/kinds.py", 102, "DUR102"),
+         ("pkg/callers/kinds_modules.py", 16, "DUR102"),
+         ("pkg/callers/kinds_modules.py", 36, "DUR102")}),
+    "synced-write-helper": (
+        "        fh.write(data)\n\n\ndef to_bytes",
+        "        fh.write(data)\n        fh.flush()\n        os.fsync(fh.fileno())\n\n\n"
+        "def to_bytes",
+        {("pkg/callers/kinds.py", 82, "DUR101"), ("pkg/callers/kinds_modules.py", 21, "DUR101"),
+         ("pkg/callers/kinds_modules.py", 41, "DUR101")}),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(KIND_EDITS))
+def test_editing_a_helper_of_another_kind_changes_its_callers_findings(
+        root: Path, capsys, edit: str) -> None:
+    old, new, gone = KIND_EDITS[edit]
+    before, _ = check(capsys)
+    fileops = root / "pkg" / "fileops.py"
+    text = fileops.read_text()
+    assert text.count(old) == 1
+    fileops.write_text(text.replace(old, new))
+    after, _ = check(capsys)
+    assert codes(before - after) == gone
+    assert after <= before
+    assert after == check(capsys, "--no-cache")[0]
+    fileops.write_text(text)  # and back again: the old entry answers
+    assert check(capsys)[0] == before
 
 
 def test_a_module_that_appears_is_seen(root: Path, capsys) -> None:
