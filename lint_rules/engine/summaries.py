@@ -73,6 +73,8 @@ class Summary:
 # A rename function under another name: `replace = os.replace`, `functools.partial(...)`.
 _RENAME_ALIAS = Summary(("src", "dst"), (frozenset(), frozenset()), False,
                         renames=(RenameFact(0, 1, False),))
+# A sync function under another name: `disk_sync = os.fsync`.
+_SYNC_ALIAS = Summary(("fd",), (frozenset({"handle"}),), False)
 _PARTIALS = frozenset({"functools.partial", "partial"})
 _FILE_SYNC_KINDS = frozenset({"handle", "path", "flush"})
 
@@ -99,8 +101,9 @@ class Helpers:
         configured = (*self.file_helpers, *self.dir_helpers, *self.open_helpers,
                       *self.rename_helpers)
         self.configured_names = {name.rsplit(".", 1)[-1] for name in configured}
-        self._sync_names = {"fsync", "fdatasync", "flush"} | self.configured_names
         self._aliases = _module_aliases(index.scopes[0].node, imports) if index.scopes else {}
+        self._sync_names = {"fsync", "fdatasync", "flush"} | self.configured_names | {
+            name for name, summary in self._aliases.items() if summary is _SYNC_ALIAS}
         self.summaries = _Summaries(self)
         self._scopes: dict[int, Scope] = {}  # id(function) -> its scope under the summaries
         self._done: dict[str, Summary | None] = dict(self._aliases)
@@ -115,7 +118,8 @@ class Helpers:
         # Lines that call what renames, writes or syncs by itself: the seeds of everything.
         modules = imports.modules
         self.renaming = index.lines_calling(
-            RENAME_NAMES | set(self._aliases) | {n.rsplit(".", 1)[-1] for n in self.rename_helpers}
+            RENAME_NAMES | set(self._rename_aliases())
+            | {n.rsplit(".", 1)[-1] for n in self.rename_helpers}
             | imports.local_names_of(RENAMES), modules)
         self.writing = index.lines_calling(
             WRITE_NAMES | self.configured_names | imports.local_names_of(WRITERS), modules)
@@ -128,7 +132,7 @@ class Helpers:
             self._syncing = _with_lines(self._syncing, imported, _syncs_anything)
         # Names whose calls may rename: every scope asks, so they are found once, by name.
         self._renamers = {info.node.name for info in self._may_rename(functions)}
-        self._renamers |= set(self._aliases)
+        self._renamers |= set(self._rename_aliases())
         self._rename_lines: list[tuple[str, list[int] | None]] | None = None
         self._any_renamer_line: list[int] | None = [-1]  # not computed yet
         self.converters = _converters(functions, imports)
@@ -136,8 +140,11 @@ class Helpers:
 
     @property
     def aliases(self) -> Mapping[str, Summary]:
-        """Module-level names bound to a rename function (`replace = os.replace`)."""
+        """Module-level names bound to a rename or sync function (`replace = os.replace`)."""
         return self._aliases
+
+    def _rename_aliases(self) -> list[str]:
+        return [name for name, summary in self._aliases.items() if summary.renames]
 
     def calls_helper(self, info: ScopeInfo, kind: str) -> bool:
         """Whether the scope calls one of the module's functions or aliases that renames
@@ -544,7 +551,8 @@ def _forwarding(func, index: dict[str, int]) -> tuple[int, ...] | None:
 
 
 def _module_aliases(tree: ast.AST, imports: Imports) -> dict[str, Summary]:
-    """Module-level names bound to a rename function, however wrapped."""
+    """Module-level names bound to a rename function, however wrapped, or to a sync function
+    (a `def` of the same name in a platform branch is taken to do the same)."""
     aliases: dict[str, Summary] = {}
     for stmt in _module_level(getattr(tree, "body", [])):
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
@@ -553,8 +561,13 @@ def _module_aliases(tree: ast.AST, imports: Imports) -> dict[str, Summary]:
             target, value = stmt.target, stmt.value
         else:
             continue
-        if isinstance(target, ast.Name) and _is_rename_function(value, imports, aliases):
+        if not isinstance(target, ast.Name):
+            continue
+        if _is_rename_function(value, imports, aliases):
             aliases[target.id] = _RENAME_ALIAS
+        elif imports.qualname(value) in FSYNCS \
+                or isinstance(value, ast.Name) and aliases.get(value.id) is _SYNC_ALIAS:
+            aliases[target.id] = _SYNC_ALIAS
     return aliases
 
 
@@ -571,7 +584,7 @@ def _module_level(body: list[ast.stmt]):
 
 
 def _is_rename_function(value: ast.expr, imports: Imports, aliases: dict[str, Summary]) -> bool:
-    if isinstance(value, ast.Name) and value.id in aliases:
+    if isinstance(value, ast.Name) and aliases.get(value.id) is _RENAME_ALIAS:
         return True
     qualified = imports.qualname(value)
     if qualified in RENAMES:
