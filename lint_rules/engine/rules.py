@@ -272,7 +272,9 @@ class _ScopeRules:
                      if _mentions(r.src, derived) and not _mentions(r.dst, derived)]
             written = [site for site in self.scope.writes
                        if site.path_expr is not None and _mentions(site.path_expr, derived)]
-            if any(site.pos < r.pos for site in written for r in moved):
+            # The moved file must be one written here (not one a subprocess left there).
+            if any(site.pos < r.pos and r.src_key in site.path_keys
+                   for site in written for r in moved):
                 yield _finding("DUR105", temp.call)
 
     @property
