@@ -298,7 +298,8 @@ def _flushes_file(call: ast.Call) -> ast.expr | None:
 
 
 def _parameter_defaults(node: ast.AST) -> dict[str, ast.expr]:
-    """`def f(path, mode="w")` -> {"mode": "w"}: a mode passed through is usually the default."""
+    """`def f(path, mode="w")` -> {"mode": "w"}: a mode passed through is usually the default
+    (the modes this reads them for)."""
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return {}
     args = node.args
@@ -306,7 +307,24 @@ def _parameter_defaults(node: ast.AST) -> dict[str, ast.expr]:
     defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]],
                         args.defaults))
     defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    # `mode: Literal["r+b", "wb"]` with no default: every caller passes one of these, and a
+    # write mode among them makes the file one opened for writing.
+    for arg in (*positional, *args.kwonlyargs):
+        if arg.arg not in defaults and (mode := _literal_write_mode(arg.annotation)) is not None:
+            defaults[arg.arg] = mode
     return defaults
+
+
+def _literal_write_mode(annotation: ast.expr | None) -> ast.Constant | None:
+    """The first write mode a `Literal[...]` annotation allows, if any."""
+    if not isinstance(annotation, ast.Subscript):
+        return None
+    name = annotation.value
+    if getattr(name, "id", getattr(name, "attr", None)) != "Literal":
+        return None
+    values = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) \
+        else [annotation.slice]
+    return next((value for value in values if _is_write_mode(value)), None)
 
 
 def _is_write_mode(mode: ast.expr | None) -> bool:
