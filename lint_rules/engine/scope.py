@@ -230,8 +230,11 @@ class Scope:
         """Later bindings of the handle's name, except those in another branch of an `if`
         (`fh = open(a)` in one arm, `fh = open(b)` in the other: neither ends the first)."""
         bound_at = pos(site.handle) if site.handle is not None else site.pos
+        # A file object over a descriptor owns it: `fd = -1` after `os.fdopen(fd)` only
+        # says so, and ends nothing.
+        names = {self.keys.key(site.handle)} if site.handle is not None else site.handle_keys
         return [at for key, at, stmt in self.stores
-                if key in site.handle_keys and at > bound_at
+                if key in names and at > bound_at
                 and not self.exclusive(site.stmt, stmt)]
 
     def dir_synced(self, rename: Rename) -> bool:

@@ -135,3 +135,33 @@ def save_state(path, state):
     with _os.fdopen(fd, "w") as fh:  # DUR101
         json.dump(state, fh)
     _os.replace(tmp, path)  # DUR102
+
+# case: fd-name-rebound-once-the-file-object-owns-it
+import os
+import tempfile
+
+
+def save(path, text):
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, "w") as fh:  # DUR101
+            fd = -1
+            fh.write(text)
+        os.replace(tmp, path)  # DUR102
+    finally:
+        if fd != -1:
+            os.close(fd)
+
+# case: fd-name-rebound-after-a-synced-file-object
+import os
+import tempfile
+
+
+def save(path, text):
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
+    with os.fdopen(fd, "w") as fh:
+        fd = -1
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)  # DUR102
