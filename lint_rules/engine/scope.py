@@ -35,7 +35,7 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 RENAMES = frozenset({"os.replace", "os.rename", "os.renames", "shutil.move"})
 FSYNCS = frozenset({"os.fsync", "os.fdatasync"})
 _OPENS = frozenset({"open", "io.open", "builtins.open", "codecs.open"})
-_TEMP_FILES = frozenset({"tempfile.NamedTemporaryFile", "tempfile.mkstemp"})
+TEMP_FILES = frozenset({"tempfile.NamedTemporaryFile", "tempfile.mkstemp"})
 _TEMP_DIRS = frozenset({"tempfile.mkdtemp", "tempfile.TemporaryDirectory"})
 _COPIES = frozenset({"shutil.copy", "shutil.copy2", "shutil.copyfile"})  # write their dst
 # Writers that take a path and finish the file on close (a gzip trailer, a zip directory):
@@ -48,7 +48,7 @@ _PATH_WRITERS = {
 }
 _REMOVES = frozenset({"os.remove", "os.unlink"})
 # Everything that creates or writes a file, by qualified name (for a module's own aliases).
-WRITERS = _OPENS | _TEMP_FILES | _TEMP_DIRS | _COPIES | set(_PATH_WRITERS) | {
+WRITERS = _OPENS | TEMP_FILES | _TEMP_DIRS | _COPIES | set(_PATH_WRITERS) | {
     "os.fdopen", "os.open"}
 # The last part of the names above and of the methods that do the same, as a call is spelled:
 # a file or a scope that calls none of them can hold no finding.
@@ -492,7 +492,7 @@ class _ScopeBuilder:
             self._fdopen(scope, call, stmt)
         elif qualified == "os.open":
             self._os_open(scope, call, stmt)
-        elif qualified in _TEMP_FILES:
+        elif qualified in TEMP_FILES:
             self._temp_file(scope, call, stmt, qualified)
         elif qualified in _TEMP_DIRS:
             target, _ = self._target(call)
@@ -583,6 +583,8 @@ class _ScopeBuilder:
             scope.renames.append(Rename(call, stmt, keys.key(src), src, dst, at=renaming))
             if fact.durable:
                 syncs.append(Sync("dir", None, call, stmt, at=after))
+        if summary.temp is not None:
+            self._temp_file(scope, call, stmt, summary.temp)
         if summary.opens is not None:
             self._opened(scope, call, stmt, summary.opens, args)
         if summary.calls is not None:

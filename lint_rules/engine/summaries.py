@@ -27,7 +27,7 @@ from lint_rules.config import Config
 from lint_rules.engine.index import ModuleIndex, ScopeInfo
 from lint_rules.engine.names import Imports, Keys
 from lint_rules.engine.scope import (
-    FSYNCS, RENAME_NAMES, RENAMES, WRITE_NAMES, WRITERS, Collector, Scope, WriteSite,
+    FSYNCS, RENAME_NAMES, RENAMES, TEMP_FILES, WRITE_NAMES, WRITERS, Collector, Scope, WriteSite,
 )
 
 
@@ -58,16 +58,22 @@ class Summary:
     same_path: int | None = None  # returns this parameter converted
     # Calls parameter calls[0] with the parameters calls[1:] (none listed: those after it).
     calls: tuple[int, ...] | None = None
+    # Returns what this tempfile function (`tempfile.mkstemp`) returns for the call's own
+    # arguments, which it passes on unchanged.
+    temp: str | None = None
 
     @property
     def useful(self) -> bool:
         return bool(any(self.kinds) or self.syncs_dir or self.renames or self.opens
-                    or self.same_path is not None or self.calls is not None)
+                    or self.same_path is not None or self.calls is not None
+                    or self.temp is not None)
 
     @property
     def writes(self) -> bool:
-        """Its call is a write site in the caller (a write helper or an opener)."""
-        return self.opens is not None or any("write" in kinds for kinds in self.kinds)
+        """Its call is a write site in the caller (a write helper, an opener, a temp file
+        maker)."""
+        return self.opens is not None or self.temp is not None \
+            or any("write" in kinds for kinds in self.kinds)
 
 
 # A rename function under another name: `replace = os.replace`, `functools.partial(...)`.
@@ -324,7 +330,7 @@ class Helpers:
         for info in infos:
             scope = self._collector.collect(info.node, info.node.body)
             scopes[id(info.node)] = scope
-            summary = _summarise_one(scope, info)
+            summary = _summarise_one(scope, info, self.imports)
             if summary.useful:
                 merged = _merge(merged, summary)
         return merged, scopes
@@ -436,7 +442,7 @@ def _converters(functions: list[ScopeInfo], imports: Imports) -> frozenset[str]:
     return found
 
 
-def _summarise_one(scope: Scope, info: ScopeInfo) -> Summary:
+def _summarise_one(scope: Scope, info: ScopeInfo, imports: Imports) -> Summary:
     func = info.node
     params = _param_names(func)
     index = {name: i for i, name in enumerate(params)}
@@ -460,7 +466,37 @@ def _summarise_one(scope: Scope, info: ScopeInfo) -> Summary:
         opens=_opener(scope, index),
         same_path=_converted(func, scope.keys, index),
         calls=_forwarding(func, index),
+        temp=_temp_maker(scope, func, imports),
     )
+
+
+def _temp_maker(scope: Scope, func, imports: Imports) -> str | None:
+    """`def _mkstemp(*args, **kw): ... return tempfile.mkstemp(*args, **kw)`: the tempfile
+    function whose result it returns, called with its own parameters passed on as they are
+    (so a call of it can be read as a call of that function)."""
+    if len(scope.returns) != 1:
+        return None
+    value = scope.returns[0][0]
+    if scope.returns[0][2] or not isinstance(value, ast.Call):
+        return None
+    qualified = imports.qualname(value.func)
+    if qualified not in TEMP_FILES:
+        return None
+    args = func.args
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    passed = [a.id if isinstance(a, ast.Name) else
+              "*" + a.value.id if isinstance(a, ast.Starred) and isinstance(a.value, ast.Name)
+              else None for a in value.args]
+    expected = positional + (["*" + args.vararg.arg] if args.vararg else [])
+    if passed != expected:
+        return None
+    for kw in value.keywords:
+        name = getattr(kw.value, "id", None)
+        if not (kw.arg is None and args.kwarg is not None and name == args.kwarg.arg
+                or kw.arg is not None and kw.arg == name
+                and name in [a.arg for a in args.kwonlyargs]):
+            return None
+    return qualified
 
 
 def _writes(scope: Scope, site: WriteSite) -> bool:
@@ -612,7 +648,8 @@ def _merge(old: Summary | None, new: Summary) -> Summary:
                                                                 key=repr)),
                    old.opens or new.opens,
                    old.same_path if old.same_path == new.same_path else None,
-                   old.calls if old.calls == new.calls else None)
+                   old.calls if old.calls == new.calls else None,
+                   old.temp if old.temp == new.temp else None)
 
 
 def _configured(qualified: str, names: tuple[str, ...]) -> bool:
