@@ -674,9 +674,13 @@ class _ScopeBuilder:
     def _os_open(self, scope: Scope, call: ast.Call, stmt: ast.stmt) -> None:
         keys = scope.keys
         path, flags = call_arg(call, 0, "path"), call_arg(call, 1, "flags")
+        if isinstance(flags, ast.Name):  # `attr = os.O_RDWR | os.O_CREAT`, bound once
+            values = [value for name, value in scope.assigns if name == flags.id]
+            flags = values[0] if len(values) == 1 else flags
         target, _ = self._target(call)
         self._remember_open(keys, target, path)
-        if path is not None and mentions_flag(flags, _WRITE_FLAGS) and isinstance(target, ast.Name):
+        if path is not None and mentions_flag(flags, _WRITE_FLAGS) \
+                and isinstance(target, (ast.Name, ast.Attribute)):
             site = WriteSite(call, stmt, "fd", {keys.key(path)}, handle=target,
                              handle_keys={keys.key(target)}, path_expr=path)
             scope.writes.append(site)

@@ -108,6 +108,8 @@ class Helpers:
                       *self.rename_helpers)
         self.configured_names = {name.rsplit(".", 1)[-1] for name in configured}
         self._aliases = _module_aliases(index.scopes[0].node, imports) if index.scopes else {}
+        if index.scopes:
+            imports.method_aliases.update(_class_aliases(index.scopes[0].node, imports))
         self._sync_names = {"fsync", "fdatasync", "flush"} | self.configured_names | {
             name for name, summary in self._aliases.items() if summary is _SYNC_ALIAS}
         self.summaries = _Summaries(self)
@@ -130,6 +132,8 @@ class Helpers:
         self.writing = index.lines_calling(
             WRITE_NAMES | self.configured_names | imports.local_names_of(WRITERS), modules)
         self._syncing = index.lines_calling(self._sync_names | imports.local_names_of(FSYNCS))
+        if imports.method_aliases:
+            self._add_method_alias_lines(index, imports.method_aliases)
         if external is not None:
             # Calls of other modules' helpers seed the same lists as calls of os.replace do.
             imported = self._imported_call_lines()
@@ -148,6 +152,16 @@ class Helpers:
     def aliases(self) -> Mapping[str, Summary]:
         """Module-level names bound to a rename or sync function (`replace = os.replace`)."""
         return self._aliases
+
+    def _add_method_alias_lines(self, index: ModuleIndex, aliases: dict[str, str]) -> None:
+        """Calls of `self.osrename(...)` seed the lists as calls of `os.rename` do."""
+        for seeds, known in (("renaming", RENAMES), ("writing", WRITERS),
+                             ("_syncing", FSYNCS)):
+            names = {name for name, qualified in aliases.items() if qualified in known}
+            lines = getattr(self, seeds)
+            if names and lines is not None:
+                more = index.lines_calling(names)
+                setattr(self, seeds, sorted({*lines, *more}) if more else lines)
 
     def _rename_aliases(self) -> list[str]:
         return [name for name, summary in self._aliases.items() if summary.renames]
@@ -604,6 +618,31 @@ def _module_aliases(tree: ast.AST, imports: Imports) -> dict[str, Summary]:
         elif imports.qualname(value) in FSYNCS \
                 or isinstance(value, ast.Name) and aliases.get(value.id) is _SYNC_ALIAS:
             aliases[target.id] = _SYNC_ALIAS
+    return aliases
+
+
+# What a class attribute may alias to be called as the function itself.
+_METHOD_ALIASABLE = RENAMES | FSYNCS | WRITERS | {"os.write", "os.close"}
+
+
+def _class_aliases(tree: ast.AST, imports: Imports) -> dict[str, str]:
+    """Attributes of the module's classes bound to a file function, `osopen = os.open` or
+    `staticmethod(os.open)`: name -> the function's qualified name."""
+    aliases: dict[str, str] = {}
+    for stmt in _module_level(getattr(tree, "body", [])):
+        if not isinstance(stmt, ast.ClassDef):
+            continue
+        for member in stmt.body:
+            if not (isinstance(member, ast.Assign) and len(member.targets) == 1
+                    and isinstance(member.targets[0], ast.Name)):
+                continue
+            value = member.value
+            if isinstance(value, ast.Call) and imports.qualname(value.func) == "staticmethod" \
+                    and len(value.args) == 1:
+                value = value.args[0]
+            qualified = imports.qualname(value)
+            if qualified in _METHOD_ALIASABLE:
+                aliases[member.targets[0].id] = qualified
     return aliases
 
 

@@ -122,3 +122,62 @@ class Store:
 
     def reset(self):
         os.replace(self.tmp, self.path + ".old")  # DUR102
+
+# case: class-level-staticmethod-aliases-of-os-functions
+import os
+
+
+class Delivery:
+    osopen = staticmethod(os.open)
+    oswrite = staticmethod(os.write)
+    osclose = staticmethod(os.close)
+    osrename = staticmethod(os.rename)
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def start(self):
+        self.tmpname = os.path.join(self.folder, "tmp", "msg")
+        self.fd = self.osopen(self.tmpname, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)  # DUR101
+
+    def feed(self, data):
+        self.oswrite(self.fd, data)
+
+    def finish(self):
+        self.osclose(self.fd)
+        self.osrename(self.tmpname, os.path.join(self.folder, "new", "msg"))  # DUR102
+
+# case: class-level-alias-of-fsync-counts
+import os
+
+
+class Delivery:
+    osrename = os.rename
+    ossync = staticmethod(os.fsync)
+
+    def start(self, folder):
+        self.tmpname = os.path.join(folder, "msg.tmp")
+        self.fd = os.open(self.tmpname, os.O_WRONLY | os.O_CREAT, 0o600)
+
+    def feed(self, data):
+        os.write(self.fd, data)
+
+    def finish(self, target):
+        self.ossync(self.fd)
+        os.close(self.fd)
+        self.osrename(self.tmpname, target)  # DUR102
+
+# case: class-attribute-of-something-else-is-no-alias
+import os
+
+
+class Delivery:
+    osopen = staticmethod(os.stat)
+    osrename = staticmethod(os.path.join)
+
+    def start(self, folder):
+        self.tmpname = os.path.join(folder, "msg.tmp")
+        self.fd = self.osopen(self.tmpname)
+
+    def finish(self, target):
+        self.osrename(self.tmpname, target)
