@@ -30,6 +30,8 @@ class CallModel(Protocol):
 
     def bind(self, summary: Summary, call: ast.Call) -> dict[int, ast.expr]: ...
 
+    def values_of(self, name: str) -> list[ast.expr]: ...
+
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 RENAMES = frozenset({"os.replace", "os.rename", "os.renames", "shutil.move"})
@@ -425,6 +427,10 @@ class _ScopeBuilder:
                                        if isinstance(item.context_expr, (ast.Name, ast.Attribute))]
             elif isinstance(child, (ast.Return, ast.Yield)) and child.value is not None:
                 scope.returns.append((child.value, pos(child), isinstance(child, ast.Yield)))
+        # Names this scope binds itself (parameters too) are not the module's.
+        self._local_names = {key for key, _, _ in scope.stores} | {
+            arg.arg for arg in ast.walk(node.args)
+            if isinstance(arg, ast.arg)} if hasattr(node, "args") else set()
         calls.sort(key=lambda item: pos(item[0]))
         for call, stmt in calls:
             self._call(scope, call, stmt)
@@ -432,7 +438,31 @@ class _ScopeBuilder:
     def _mode(self, mode: ast.expr | None) -> ast.expr | None:
         if isinstance(mode, ast.Name) and mode.id in self._defaults:
             return self._defaults[mode.id]
+        # `self.mode`, set to "w+" or "w+b" in `__init__`: a mode every binding agrees on.
+        values = self._bound_elsewhere(mode)
+        if values and all(_is_write_mode(v) for v in values):
+            return values[0]
+        if values and all(_is_read_mode(v) and v is not None for v in values):
+            return values[0]
         return mode
+
+    def _bound_elsewhere(self, expr: ast.expr | None, depth: int = 0) -> list[ast.expr]:
+        """The values `self.attr` (or a module-level name not bound in this scope) is bound
+        to, both arms of a conditional, and module-level names they name in turn."""
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) \
+                and expr.value.id == "self":
+            found = self.model.values_of(f"self.{expr.attr}")
+        elif isinstance(expr, ast.Name) and expr.id not in self._local_names:
+            found = self.model.values_of(expr.id)
+        else:
+            return []
+        values: list[ast.expr] = []
+        for value in found:
+            arms = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+            for arm in arms:
+                deeper = self._bound_elsewhere(arm, depth + 1) if depth < 2 else []
+                values.extend(deeper or [arm])
+        return values
 
     def _target(self, call: ast.Call) -> tuple[ast.expr | None, ast.stmt | None]:
         return self._bound.get(id(call), (None, None))
@@ -679,7 +709,9 @@ class _ScopeBuilder:
             flags = values[0] if len(values) == 1 else flags
         target, _ = self._target(call)
         self._remember_open(keys, target, path)
-        if path is not None and mentions_flag(flags, _WRITE_FLAGS) \
+        elsewhere = self._bound_elsewhere(flags)
+        if path is not None and (mentions_flag(flags, _WRITE_FLAGS) or elsewhere and all(
+                mentions_flag(value, _WRITE_FLAGS) for value in elsewhere)) \
                 and isinstance(target, (ast.Name, ast.Attribute)):
             site = WriteSite(call, stmt, "fd", {keys.key(path)}, handle=target,
                              handle_keys={keys.key(target)}, path_expr=path)

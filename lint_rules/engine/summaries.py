@@ -113,6 +113,7 @@ class Helpers:
         self._sync_names = {"fsync", "fdatasync", "flush"} | self.configured_names | {
             name for name, summary in self._aliases.items() if summary is _SYNC_ALIAS}
         self.summaries = _Summaries(self)
+        self._values: dict[str, list[ast.expr]] | None = None
         self._scopes: dict[int, Scope] = {}  # id(function) -> its scope under the summaries
         self._done: dict[str, Summary | None] = dict(self._aliases)
         self._provisional: dict[str, Summary | None] = {}
@@ -163,6 +164,14 @@ class Helpers:
                 more = index.lines_calling(names)
                 setattr(self, seeds, sorted({*lines, *more}) if more else lines)
 
+    def values_of(self, name: str) -> list[ast.expr]:
+        """What the module binds to a module-level `NAME` or to `self.attr` in its classes'
+        methods (every binding), read the first time a mode or flags need it."""
+        if self._values is None:
+            tree = self.index.scopes[0].node if self.index.scopes else None
+            self._values = _bound_values(tree)
+        return self._values.get(name, [])
+
     def _rename_aliases(self) -> list[str]:
         return [name for name, summary in self._aliases.items() if summary.renames]
 
@@ -180,6 +189,22 @@ class Helpers:
                        for name, lines in self._renamer_lines())
         names = self._names
         return any(self._does(kind, name) for name in self.index.called_within(info, names))
+
+    def rename_lines(self) -> list[int] | None:
+        """The lines that rename, by themselves or through a module's function that does."""
+        if self.renaming is None:
+            return None
+        if self._any_renamer_line == [-1]:
+            self._any_renamer_line = self.index.lines_calling(self._renamers)
+        if not self._any_renamer_line:
+            return self.renaming
+        lines = set(self.renaming)
+        for name, called in self._renamer_lines():
+            if called is None:
+                return None
+            if self._does("rename", name):
+                lines.update(called)
+        return sorted(lines)
 
     def _renamer_lines(self) -> list[tuple[str, list[int] | None]]:
         """(name, the lines calling it) for each name that may rename (they are few)."""
@@ -619,6 +644,26 @@ def _module_aliases(tree: ast.AST, imports: Imports) -> dict[str, Summary]:
                 or isinstance(value, ast.Name) and aliases.get(value.id) is _SYNC_ALIAS:
             aliases[target.id] = _SYNC_ALIAS
     return aliases
+
+
+def _bound_values(tree: ast.AST | None) -> dict[str, list[ast.expr]]:
+    """Module-level `NAME = value` and `self.attr = value` in the methods of its classes:
+    "NAME" / "self.attr" -> the values."""
+    values: dict[str, list[ast.expr]] = {}
+    for stmt in _module_level(getattr(tree, "body", [])):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name):
+            values.setdefault(stmt.targets[0].id, []).append(stmt.value)
+        elif isinstance(stmt, ast.ClassDef):
+            for member in stmt.body:
+                if not isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                for node in ast.walk(member):
+                    if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                            and isinstance(target := node.targets[0], ast.Attribute) \
+                            and isinstance(target.value, ast.Name) and target.value.id == "self":
+                        values.setdefault(f"self.{target.attr}", []).append(node.value)
+    return values
 
 
 # What a class attribute may alias to be called as the function itself.

@@ -181,3 +181,58 @@ class Delivery:
 
     def finish(self, target):
         self.osrename(self.tmpname, target)
+
+# case: handle-attribute-opened-with-attribute-mode-and-flags
+import os
+
+_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL
+
+
+def swap(src, dst):
+    os.rename(src, dst)
+
+
+class Saver:
+    def __init__(self, path, text=False):
+        self.dest_path = path
+        self.part_path = path + ".part"
+        self.mode = "w+" if text else "w+b"
+        self.open_flags = _FLAGS
+        self.part_file = None
+
+    def _open(self):
+        fd = os.open(self.part_path, self.open_flags, 0o600)
+        self.part_file = os.fdopen(fd, self.mode)
+
+    def __enter__(self):
+        self._open()
+        return self.part_file
+
+    def __exit__(self, *exc):
+        self.part_file.flush()
+        os.fsync(self.part_file.fileno())
+        self.part_file.close()
+        swap(self.part_path, self.dest_path)  # DUR102
+
+# case: handle-attribute-opened-with-a-read-attribute-mode
+import os
+
+
+def swap(src, dst):
+    os.rename(src, dst)
+
+
+class Loader:
+    def __init__(self, path):
+        self.dest_path = path
+        self.part_path = path + ".part"
+        self.mode = "rb"
+        self.open_flags = os.O_RDONLY
+
+    def _open(self):
+        fd = os.open(self.part_path, self.open_flags)
+        self.part_file = os.fdopen(fd, self.mode)
+
+    def finish(self):
+        self.part_file.close()
+        swap(self.part_path, self.dest_path)
