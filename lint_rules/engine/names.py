@@ -25,6 +25,9 @@ class Imports:
         """`package`: the package the module sits in (its own name for an `__init__.py`);
         relative imports are qualified from it, and skipped when it is not known."""
         self.local_to_qualified: dict[str, str] = {}
+        # Class attributes bound to a known function (`osrename = staticmethod(os.rename)`),
+        # called as `self.osrename(...)`: attribute -> the function's qualified name.
+        self.method_aliases: dict[str, str] = {}
         self.modules: frozenset[str] = frozenset(  # names bound by `import x [as y]`
             alias.asname or alias.name.split(".")[0]
             for node in nodes if isinstance(node, ast.Import) for alias in node.names)
@@ -50,6 +53,9 @@ class Imports:
         if isinstance(expr, ast.Name):
             return self.local_to_qualified.get(expr.id, expr.id)
         if isinstance(expr, ast.Attribute):
+            if isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls") \
+                    and expr.attr in self.method_aliases:
+                return self.method_aliases[expr.attr]
             base = self.qualname(expr.value)
             return None if base is None else f"{base}.{expr.attr}"
         return None

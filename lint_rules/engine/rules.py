@@ -59,7 +59,7 @@ def analyze(tree: ast.Module, config: Config, source: str | None = None,
             continue
         for finding in _ScopeRules(scope_of(info), support, source).run():
             findings.setdefault((finding.code, finding.line, finding.col), finding)
-    for methods in class_units(index, renaming, writing):
+    for methods in class_units(index, helpers.rename_lines, writing):
         unit = [scope_of(info) for info in methods]
         for finding in class_findings(unit, support, source):
             findings.setdefault((finding.code, finding.line, finding.col), finding)
@@ -272,7 +272,9 @@ class _ScopeRules:
                      if _mentions(r.src, derived) and not _mentions(r.dst, derived)]
             written = [site for site in self.scope.writes
                        if site.path_expr is not None and _mentions(site.path_expr, derived)]
-            if any(site.pos < r.pos for site in written for r in moved):
+            # The moved file must be one written here (not one a subprocess left there).
+            if any(site.pos < r.pos and r.src_key in site.path_keys
+                   for site in written for r in moved):
                 yield _finding("DUR105", temp.call)
 
     @property
@@ -380,17 +382,20 @@ def _temp_dir_fix(rules: _ScopeRules, site: WriteSite, renames: list[Rename]) ->
 _TEMP_HINTS = ("tmp", "temp", "part", "new", "pending", "staging", "incomplete")
 
 
-def class_units(index: ModuleIndex, renaming: list[int] | None, writing: list[int] | None,
-                ) -> Iterator[list[ScopeInfo]]:
-    """The methods of each class where one method renames a `self.` attribute and another
-    writes."""
-    if renaming is not None:  # only renames of an attribute can join two methods
-        renaming = [line for line in renaming if "self." in index.line_text(line)]
+def class_units(index: ModuleIndex, rename_lines: Callable[[], list[int] | None],
+                writing: list[int] | None) -> Iterator[list[ScopeInfo]]:
+    """The methods of each class where one method renames a `self.` attribute (itself or
+    through a function of the module) and another writes."""
+    renaming: list[int] | None | bool = False  # asked once a class writes
     for info in index.scopes:
         node = info.node
-        if not isinstance(node, ast.ClassDef):
+        if not isinstance(node, ast.ClassDef) or not info.spans_any(writing):
             continue
-        if not (info.spans_any(renaming) and info.spans_any(writing)):
+        if renaming is False:
+            renaming = rename_lines()
+            if renaming is not None:  # only renames of an attribute can join two methods
+                renaming = [line for line in renaming if "self." in index.line_text(line)]
+        if not info.spans_any(renaming):
             continue
         members = {id(stmt) for stmt in node.body}
         methods = [m for m in index.scopes if m.method and id(m.node) in members]

@@ -30,12 +30,14 @@ class CallModel(Protocol):
 
     def bind(self, summary: Summary, call: ast.Call) -> dict[int, ast.expr]: ...
 
+    def values_of(self, name: str) -> list[ast.expr]: ...
+
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 RENAMES = frozenset({"os.replace", "os.rename", "os.renames", "shutil.move"})
 FSYNCS = frozenset({"os.fsync", "os.fdatasync"})
 _OPENS = frozenset({"open", "io.open", "builtins.open", "codecs.open"})
-_TEMP_FILES = frozenset({"tempfile.NamedTemporaryFile", "tempfile.mkstemp"})
+TEMP_FILES = frozenset({"tempfile.NamedTemporaryFile", "tempfile.mkstemp"})
 _TEMP_DIRS = frozenset({"tempfile.mkdtemp", "tempfile.TemporaryDirectory"})
 _COPIES = frozenset({"shutil.copy", "shutil.copy2", "shutil.copyfile"})  # write their dst
 # Methods of path objects that write, rename or remove: `x.write_text(...)` on an imported
@@ -51,7 +53,7 @@ _PATH_WRITERS = {
 }
 _REMOVES = frozenset({"os.remove", "os.unlink"})
 # Everything that creates or writes a file, by qualified name (for a module's own aliases).
-WRITERS = _OPENS | _TEMP_FILES | _TEMP_DIRS | _COPIES | set(_PATH_WRITERS) | {
+WRITERS = _OPENS | TEMP_FILES | _TEMP_DIRS | _COPIES | set(_PATH_WRITERS) | {
     "os.fdopen", "os.open"}
 # The last part of the names above and of the methods that do the same, as a call is spelled:
 # a file or a scope that calls none of them can hold no finding.
@@ -233,8 +235,11 @@ class Scope:
         """Later bindings of the handle's name, except those in another branch of an `if`
         (`fh = open(a)` in one arm, `fh = open(b)` in the other: neither ends the first)."""
         bound_at = pos(site.handle) if site.handle is not None else site.pos
+        # A file object over a descriptor owns it: `fd = -1` after `os.fdopen(fd)` only
+        # says so, and ends nothing.
+        names = {self.keys.key(site.handle)} if site.handle is not None else site.handle_keys
         return [at for key, at, stmt in self.stores
-                if key in site.handle_keys and at > bound_at
+                if key in names and at > bound_at
                 and not self.exclusive(site.stmt, stmt)]
 
     def dir_synced(self, rename: Rename) -> bool:
@@ -301,7 +306,8 @@ def _flushes_file(call: ast.Call) -> ast.expr | None:
 
 
 def _parameter_defaults(node: ast.AST) -> dict[str, ast.expr]:
-    """`def f(path, mode="w")` -> {"mode": "w"}: a mode passed through is usually the default."""
+    """`def f(path, mode="w")` -> {"mode": "w"}: a mode passed through is usually the default
+    (the modes this reads them for)."""
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return {}
     args = node.args
@@ -309,7 +315,24 @@ def _parameter_defaults(node: ast.AST) -> dict[str, ast.expr]:
     defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]],
                         args.defaults))
     defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    # `mode: Literal["r+b", "wb"]` with no default: every caller passes one of these, and a
+    # write mode among them makes the file one opened for writing.
+    for arg in (*positional, *args.kwonlyargs):
+        if arg.arg not in defaults and (mode := _literal_write_mode(arg.annotation)) is not None:
+            defaults[arg.arg] = mode
     return defaults
+
+
+def _literal_write_mode(annotation: ast.expr | None) -> ast.Constant | None:
+    """The first write mode a `Literal[...]` annotation allows, if any."""
+    if not isinstance(annotation, ast.Subscript):
+        return None
+    name = annotation.value
+    if getattr(name, "id", getattr(name, "attr", None)) != "Literal":
+        return None
+    values = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) \
+        else [annotation.slice]
+    return next((value for value in values if _is_write_mode(value)), None)
 
 
 def _is_write_mode(mode: ast.expr | None) -> bool:
@@ -407,6 +430,10 @@ class _ScopeBuilder:
                                        if isinstance(item.context_expr, (ast.Name, ast.Attribute))]
             elif isinstance(child, (ast.Return, ast.Yield)) and child.value is not None:
                 scope.returns.append((child.value, pos(child), isinstance(child, ast.Yield)))
+        # Names this scope binds itself (parameters too) are not the module's.
+        self._local_names = {key for key, _, _ in scope.stores} | {
+            arg.arg for arg in ast.walk(node.args)
+            if isinstance(arg, ast.arg)} if hasattr(node, "args") else set()
         calls.sort(key=lambda item: pos(item[0]))
         for call, stmt in calls:
             self._call(scope, call, stmt)
@@ -414,7 +441,31 @@ class _ScopeBuilder:
     def _mode(self, mode: ast.expr | None) -> ast.expr | None:
         if isinstance(mode, ast.Name) and mode.id in self._defaults:
             return self._defaults[mode.id]
+        # `self.mode`, set to "w+" or "w+b" in `__init__`: a mode every binding agrees on.
+        values = self._bound_elsewhere(mode)
+        if values and all(_is_write_mode(v) for v in values):
+            return values[0]
+        if values and all(_is_read_mode(v) and v is not None for v in values):
+            return values[0]
         return mode
+
+    def _bound_elsewhere(self, expr: ast.expr | None, depth: int = 0) -> list[ast.expr]:
+        """The values `self.attr` (or a module-level name not bound in this scope) is bound
+        to, both arms of a conditional, and module-level names they name in turn."""
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) \
+                and expr.value.id == "self":
+            found = self.model.values_of(f"self.{expr.attr}")
+        elif isinstance(expr, ast.Name) and expr.id not in self._local_names:
+            found = self.model.values_of(expr.id)
+        else:
+            return []
+        values: list[ast.expr] = []
+        for value in found:
+            arms = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+            for arm in arms:
+                deeper = self._bound_elsewhere(arm, depth + 1) if depth < 2 else []
+                values.extend(deeper or [arm])
+        return values
 
     def _target(self, call: ast.Call) -> tuple[ast.expr | None, ast.stmt | None]:
         return self._bound.get(id(call), (None, None))
@@ -475,7 +526,7 @@ class _ScopeBuilder:
             self._fdopen(scope, call, stmt)
         elif qualified == "os.open":
             self._os_open(scope, call, stmt)
-        elif qualified in _TEMP_FILES:
+        elif qualified in TEMP_FILES:
             self._temp_file(scope, call, stmt, qualified)
         elif qualified in _TEMP_DIRS:
             target, _ = self._target(call)
@@ -566,6 +617,8 @@ class _ScopeBuilder:
             scope.renames.append(Rename(call, stmt, keys.key(src), src, dst, at=renaming))
             if fact.durable:
                 syncs.append(Sync("dir", None, call, stmt, at=after))
+        if summary.temp is not None:
+            self._temp_file(scope, call, stmt, summary.temp)
         if summary.opens is not None:
             self._opened(scope, call, stmt, summary.opens, args)
         if summary.calls is not None:
@@ -663,9 +716,15 @@ class _ScopeBuilder:
     def _os_open(self, scope: Scope, call: ast.Call, stmt: ast.stmt) -> None:
         keys = scope.keys
         path, flags = call_arg(call, 0, "path"), call_arg(call, 1, "flags")
+        if isinstance(flags, ast.Name):  # `attr = os.O_RDWR | os.O_CREAT`, bound once
+            values = [value for name, value in scope.assigns if name == flags.id]
+            flags = values[0] if len(values) == 1 else flags
         target, _ = self._target(call)
         self._remember_open(keys, target, path)
-        if path is not None and mentions_flag(flags, _WRITE_FLAGS) and isinstance(target, ast.Name):
+        elsewhere = self._bound_elsewhere(flags)
+        if path is not None and (mentions_flag(flags, _WRITE_FLAGS) or elsewhere and all(
+                mentions_flag(value, _WRITE_FLAGS) for value in elsewhere)) \
+                and isinstance(target, (ast.Name, ast.Attribute)):
             site = WriteSite(call, stmt, "fd", {keys.key(path)}, handle=target,
                              handle_keys={keys.key(target)}, path_expr=path)
             scope.writes.append(site)

@@ -27,7 +27,7 @@ from lint_rules.config import Config
 from lint_rules.engine.index import ModuleIndex, ScopeInfo
 from lint_rules.engine.names import Imports, Keys
 from lint_rules.engine.scope import (
-    FSYNCS, RENAME_NAMES, RENAMES, WRITE_NAMES, WRITERS, Collector, Scope, WriteSite,
+    FSYNCS, RENAME_NAMES, RENAMES, TEMP_FILES, WRITE_NAMES, WRITERS, Collector, Scope, WriteSite,
 )
 
 
@@ -58,21 +58,29 @@ class Summary:
     same_path: int | None = None  # returns this parameter converted
     # Calls parameter calls[0] with the parameters calls[1:] (none listed: those after it).
     calls: tuple[int, ...] | None = None
+    # Returns what this tempfile function (`tempfile.mkstemp`) returns for the call's own
+    # arguments, which it passes on unchanged.
+    temp: str | None = None
 
     @property
     def useful(self) -> bool:
         return bool(any(self.kinds) or self.syncs_dir or self.renames or self.opens
-                    or self.same_path is not None or self.calls is not None)
+                    or self.same_path is not None or self.calls is not None
+                    or self.temp is not None)
 
     @property
     def writes(self) -> bool:
-        """Its call is a write site in the caller (a write helper or an opener)."""
-        return self.opens is not None or any("write" in kinds for kinds in self.kinds)
+        """Its call is a write site in the caller (a write helper, an opener, a temp file
+        maker)."""
+        return self.opens is not None or self.temp is not None \
+            or any("write" in kinds for kinds in self.kinds)
 
 
 # A rename function under another name: `replace = os.replace`, `functools.partial(...)`.
 _RENAME_ALIAS = Summary(("src", "dst"), (frozenset(), frozenset()), False,
                         renames=(RenameFact(0, 1, False),))
+# A sync function under another name: `disk_sync = os.fsync`.
+_SYNC_ALIAS = Summary(("fd",), (frozenset({"handle"}),), False)
 _PARTIALS = frozenset({"functools.partial", "partial"})
 _FILE_SYNC_KINDS = frozenset({"handle", "path", "flush"})
 
@@ -99,9 +107,13 @@ class Helpers:
         configured = (*self.file_helpers, *self.dir_helpers, *self.open_helpers,
                       *self.rename_helpers)
         self.configured_names = {name.rsplit(".", 1)[-1] for name in configured}
-        self._sync_names = {"fsync", "fdatasync", "flush"} | self.configured_names
         self._aliases = _module_aliases(index.scopes[0].node, imports) if index.scopes else {}
+        if index.scopes:
+            imports.method_aliases.update(_class_aliases(index.scopes[0].node, imports))
+        self._sync_names = {"fsync", "fdatasync", "flush"} | self.configured_names | {
+            name for name, summary in self._aliases.items() if summary is _SYNC_ALIAS}
         self.summaries = _Summaries(self)
+        self._values: dict[str, list[ast.expr]] | None = None
         self._scopes: dict[int, Scope] = {}  # id(function) -> its scope under the summaries
         self._done: dict[str, Summary | None] = dict(self._aliases)
         self._provisional: dict[str, Summary | None] = {}
@@ -115,11 +127,14 @@ class Helpers:
         # Lines that call what renames, writes or syncs by itself: the seeds of everything.
         modules = imports.modules
         self.renaming = index.lines_calling(
-            RENAME_NAMES | set(self._aliases) | {n.rsplit(".", 1)[-1] for n in self.rename_helpers}
+            RENAME_NAMES | set(self._rename_aliases())
+            | {n.rsplit(".", 1)[-1] for n in self.rename_helpers}
             | imports.local_names_of(RENAMES), modules)
         self.writing = index.lines_calling(
             WRITE_NAMES | self.configured_names | imports.local_names_of(WRITERS), modules)
         self._syncing = index.lines_calling(self._sync_names | imports.local_names_of(FSYNCS))
+        if imports.method_aliases:
+            self._add_method_alias_lines(index, imports.method_aliases)
         if external is not None:
             # Calls of other modules' helpers seed the same lists as calls of os.replace do.
             imported = self._imported_call_lines()
@@ -128,7 +143,7 @@ class Helpers:
             self._syncing = _with_lines(self._syncing, imported, _syncs_anything)
         # Names whose calls may rename: every scope asks, so they are found once, by name.
         self._renamers = {info.node.name for info in self._may_rename(functions)}
-        self._renamers |= set(self._aliases)
+        self._renamers |= set(self._rename_aliases())
         self._rename_lines: list[tuple[str, list[int] | None]] | None = None
         self._any_renamer_line: list[int] | None = [-1]  # not computed yet
         self.converters = _converters(functions, imports)
@@ -138,8 +153,29 @@ class Helpers:
 
     @property
     def aliases(self) -> Mapping[str, Summary]:
-        """Module-level names bound to a rename function (`replace = os.replace`)."""
+        """Module-level names bound to a rename or sync function (`replace = os.replace`)."""
         return self._aliases
+
+    def _add_method_alias_lines(self, index: ModuleIndex, aliases: dict[str, str]) -> None:
+        """Calls of `self.osrename(...)` seed the lists as calls of `os.rename` do."""
+        for seeds, known in (("renaming", RENAMES), ("writing", WRITERS),
+                             ("_syncing", FSYNCS)):
+            names = {name for name, qualified in aliases.items() if qualified in known}
+            lines = getattr(self, seeds)
+            if names and lines is not None:
+                more = index.lines_calling(names)
+                setattr(self, seeds, sorted({*lines, *more}) if more else lines)
+
+    def values_of(self, name: str) -> list[ast.expr]:
+        """What the module binds to a module-level `NAME` or to `self.attr` in its classes'
+        methods (every binding), read the first time a mode or flags need it."""
+        if self._values is None:
+            tree = self.index.scopes[0].node if self.index.scopes else None
+            self._values = _bound_values(tree)
+        return self._values.get(name, [])
+
+    def _rename_aliases(self) -> list[str]:
+        return [name for name, summary in self._aliases.items() if summary.renames]
 
     def calls_helper(self, info: ScopeInfo, kind: str) -> bool:
         """Whether the scope calls one of the module's functions or aliases that renames
@@ -155,6 +191,22 @@ class Helpers:
                        for name, lines in self._renamer_lines())
         names = self._names
         return any(self._does(kind, name) for name in self.index.called_within(info, names))
+
+    def rename_lines(self) -> list[int] | None:
+        """The lines that rename, by themselves or through a module's function that does."""
+        if self.renaming is None:
+            return None
+        if self._any_renamer_line == [-1]:
+            self._any_renamer_line = self.index.lines_calling(self._renamers)
+        if not self._any_renamer_line:
+            return self.renaming
+        lines = set(self.renaming)
+        for name, called in self._renamer_lines():
+            if called is None:
+                return None
+            if self._does("rename", name):
+                lines.update(called)
+        return sorted(lines)
 
     def _renamer_lines(self) -> list[tuple[str, list[int] | None]]:
         """(name, the lines calling it) for each name that may rename (they are few)."""
@@ -331,7 +383,7 @@ class Helpers:
         for info in infos:
             scope = self._collector.collect(info.node, info.node.body)
             scopes[id(info.node)] = scope
-            summary = _summarise_one(scope, info)
+            summary = _summarise_one(scope, info, self.imports)
             if summary.useful:
                 merged = _merge(merged, summary)
         return merged, scopes
@@ -443,7 +495,7 @@ def _converters(functions: list[ScopeInfo], imports: Imports) -> frozenset[str]:
     return found
 
 
-def _summarise_one(scope: Scope, info: ScopeInfo) -> Summary:
+def _summarise_one(scope: Scope, info: ScopeInfo, imports: Imports) -> Summary:
     func = info.node
     params = _param_names(func)
     index = {name: i for i, name in enumerate(params)}
@@ -467,7 +519,37 @@ def _summarise_one(scope: Scope, info: ScopeInfo) -> Summary:
         opens=_opener(scope, index),
         same_path=_converted(func, scope.keys, index),
         calls=_forwarding(func, index),
+        temp=_temp_maker(scope, func, imports),
     )
+
+
+def _temp_maker(scope: Scope, func, imports: Imports) -> str | None:
+    """`def _mkstemp(*args, **kw): ... return tempfile.mkstemp(*args, **kw)`: the tempfile
+    function whose result it returns, called with its own parameters passed on as they are
+    (so a call of it can be read as a call of that function)."""
+    if len(scope.returns) != 1:
+        return None
+    value = scope.returns[0][0]
+    if scope.returns[0][2] or not isinstance(value, ast.Call):
+        return None
+    qualified = imports.qualname(value.func)
+    if qualified not in TEMP_FILES:
+        return None
+    args = func.args
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    passed = [a.id if isinstance(a, ast.Name) else
+              "*" + a.value.id if isinstance(a, ast.Starred) and isinstance(a.value, ast.Name)
+              else None for a in value.args]
+    expected = positional + (["*" + args.vararg.arg] if args.vararg else [])
+    if passed != expected:
+        return None
+    for kw in value.keywords:
+        name = getattr(kw.value, "id", None)
+        if not (kw.arg is None and args.kwarg is not None and name == args.kwarg.arg
+                or kw.arg is not None and kw.arg == name
+                and name in [a.arg for a in args.kwonlyargs]):
+            return None
+    return qualified
 
 
 def _writes(scope: Scope, site: WriteSite) -> bool:
@@ -558,7 +640,8 @@ def _forwarding(func, index: dict[str, int]) -> tuple[int, ...] | None:
 
 
 def _module_aliases(tree: ast.AST, imports: Imports) -> dict[str, Summary]:
-    """Module-level names bound to a rename function, however wrapped."""
+    """Module-level names bound to a rename function, however wrapped, or to a sync function
+    (a `def` of the same name in a platform branch is taken to do the same)."""
     aliases: dict[str, Summary] = {}
     for stmt in _module_level(getattr(tree, "body", [])):
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
@@ -567,8 +650,58 @@ def _module_aliases(tree: ast.AST, imports: Imports) -> dict[str, Summary]:
             target, value = stmt.target, stmt.value
         else:
             continue
-        if isinstance(target, ast.Name) and _is_rename_function(value, imports, aliases):
+        if not isinstance(target, ast.Name):
+            continue
+        if _is_rename_function(value, imports, aliases):
             aliases[target.id] = _RENAME_ALIAS
+        elif imports.qualname(value) in FSYNCS \
+                or isinstance(value, ast.Name) and aliases.get(value.id) is _SYNC_ALIAS:
+            aliases[target.id] = _SYNC_ALIAS
+    return aliases
+
+
+def _bound_values(tree: ast.AST | None) -> dict[str, list[ast.expr]]:
+    """Module-level `NAME = value` and `self.attr = value` in the methods of its classes:
+    "NAME" / "self.attr" -> the values."""
+    values: dict[str, list[ast.expr]] = {}
+    for stmt in _module_level(getattr(tree, "body", [])):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name):
+            values.setdefault(stmt.targets[0].id, []).append(stmt.value)
+        elif isinstance(stmt, ast.ClassDef):
+            for member in stmt.body:
+                if not isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                for node in ast.walk(member):
+                    if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                            and isinstance(target := node.targets[0], ast.Attribute) \
+                            and isinstance(target.value, ast.Name) and target.value.id == "self":
+                        values.setdefault(f"self.{target.attr}", []).append(node.value)
+    return values
+
+
+# What a class attribute may alias to be called as the function itself.
+_METHOD_ALIASABLE = RENAMES | FSYNCS | WRITERS | {"os.write", "os.close"}
+
+
+def _class_aliases(tree: ast.AST, imports: Imports) -> dict[str, str]:
+    """Attributes of the module's classes bound to a file function, `osopen = os.open` or
+    `staticmethod(os.open)`: name -> the function's qualified name."""
+    aliases: dict[str, str] = {}
+    for stmt in _module_level(getattr(tree, "body", [])):
+        if not isinstance(stmt, ast.ClassDef):
+            continue
+        for member in stmt.body:
+            if not (isinstance(member, ast.Assign) and len(member.targets) == 1
+                    and isinstance(member.targets[0], ast.Name)):
+                continue
+            value = member.value
+            if isinstance(value, ast.Call) and imports.qualname(value.func) == "staticmethod" \
+                    and len(value.args) == 1:
+                value = value.args[0]
+            qualified = imports.qualname(value)
+            if qualified in _METHOD_ALIASABLE:
+                aliases[member.targets[0].id] = qualified
     return aliases
 
 
@@ -585,7 +718,7 @@ def _module_level(body: list[ast.stmt]):
 
 
 def _is_rename_function(value: ast.expr, imports: Imports, aliases: dict[str, Summary]) -> bool:
-    if isinstance(value, ast.Name) and value.id in aliases:
+    if isinstance(value, ast.Name) and aliases.get(value.id) is _RENAME_ALIAS:
         return True
     qualified = imports.qualname(value)
     if qualified in RENAMES:
@@ -613,7 +746,8 @@ def _merge(old: Summary | None, new: Summary) -> Summary:
                                                                 key=repr)),
                    old.opens or new.opens,
                    old.same_path if old.same_path == new.same_path else None,
-                   old.calls if old.calls == new.calls else None)
+                   old.calls if old.calls == new.calls else None,
+                   old.temp if old.temp == new.temp else None)
 
 
 def _configured(qualified: str, names: tuple[str, ...]) -> bool:

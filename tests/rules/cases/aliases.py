@@ -132,3 +132,50 @@ def save(path, data):
     with open(path + ".tmp", "wb") as fh:  # DUR101
         fh.write(data)
     mv(path + ".tmp", path)  # DUR102
+
+# case: module-alias-of-fsync-is-a-sync
+import os
+import sys
+import tempfile
+
+flush_to_disk = os.fsync
+if sys.platform == "darwin":
+    import fcntl
+
+    def flush_to_disk(fd):
+        fcntl.fcntl(fd, fcntl.F_FULLFSYNC)
+
+
+def save(path, data, *args, **kwargs):
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
+    with os.fdopen(fd, *args, **kwargs) as fh:
+        fh.write(data)
+        fh.flush()
+        flush_to_disk(fd)
+    os.replace(tmp, path)  # DUR102
+
+# case: module-alias-of-fdatasync-is-a-sync
+import os
+
+datasync = os.fdatasync
+
+
+def save(path, data):
+    with open(path + ".tmp", "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        datasync(fh.fileno())
+    os.replace(path + ".tmp", path)  # DUR102
+
+# case: module-alias-of-something-else-is-no-sync
+import os
+
+sync = os.stat
+
+
+def save(path, data):
+    with open(path + ".tmp", "wb") as fh:  # DUR101
+        fh.write(data)
+        fh.flush()
+        sync(fh.fileno())
+    os.replace(path + ".tmp", path)  # DUR102

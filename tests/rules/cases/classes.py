@@ -122,3 +122,117 @@ class Store:
 
     def reset(self):
         os.replace(self.tmp, self.path + ".old")  # DUR102
+
+# case: class-level-staticmethod-aliases-of-os-functions
+import os
+
+
+class Delivery:
+    osopen = staticmethod(os.open)
+    oswrite = staticmethod(os.write)
+    osclose = staticmethod(os.close)
+    osrename = staticmethod(os.rename)
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def start(self):
+        self.tmpname = os.path.join(self.folder, "tmp", "msg")
+        self.fd = self.osopen(self.tmpname, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)  # DUR101
+
+    def feed(self, data):
+        self.oswrite(self.fd, data)
+
+    def finish(self):
+        self.osclose(self.fd)
+        self.osrename(self.tmpname, os.path.join(self.folder, "new", "msg"))  # DUR102
+
+# case: class-level-alias-of-fsync-counts
+import os
+
+
+class Delivery:
+    osrename = os.rename
+    ossync = staticmethod(os.fsync)
+
+    def start(self, folder):
+        self.tmpname = os.path.join(folder, "msg.tmp")
+        self.fd = os.open(self.tmpname, os.O_WRONLY | os.O_CREAT, 0o600)
+
+    def feed(self, data):
+        os.write(self.fd, data)
+
+    def finish(self, target):
+        self.ossync(self.fd)
+        os.close(self.fd)
+        self.osrename(self.tmpname, target)  # DUR102
+
+# case: class-attribute-of-something-else-is-no-alias
+import os
+
+
+class Delivery:
+    osopen = staticmethod(os.stat)
+    osrename = staticmethod(os.path.join)
+
+    def start(self, folder):
+        self.tmpname = os.path.join(folder, "msg.tmp")
+        self.fd = self.osopen(self.tmpname)
+
+    def finish(self, target):
+        self.osrename(self.tmpname, target)
+
+# case: handle-attribute-opened-with-attribute-mode-and-flags
+import os
+
+_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL
+
+
+def swap(src, dst):
+    os.rename(src, dst)
+
+
+class Saver:
+    def __init__(self, path, text=False):
+        self.dest_path = path
+        self.part_path = path + ".part"
+        self.mode = "w+" if text else "w+b"
+        self.open_flags = _FLAGS
+        self.part_file = None
+
+    def _open(self):
+        fd = os.open(self.part_path, self.open_flags, 0o600)
+        self.part_file = os.fdopen(fd, self.mode)
+
+    def __enter__(self):
+        self._open()
+        return self.part_file
+
+    def __exit__(self, *exc):
+        self.part_file.flush()
+        os.fsync(self.part_file.fileno())
+        self.part_file.close()
+        swap(self.part_path, self.dest_path)  # DUR102
+
+# case: handle-attribute-opened-with-a-read-attribute-mode
+import os
+
+
+def swap(src, dst):
+    os.rename(src, dst)
+
+
+class Loader:
+    def __init__(self, path):
+        self.dest_path = path
+        self.part_path = path + ".part"
+        self.mode = "rb"
+        self.open_flags = os.O_RDONLY
+
+    def _open(self):
+        fd = os.open(self.part_path, self.open_flags)
+        self.part_file = os.fdopen(fd, self.mode)
+
+    def finish(self):
+        self.part_file.close()
+        swap(self.part_path, self.dest_path)

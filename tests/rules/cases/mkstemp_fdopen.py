@@ -135,3 +135,109 @@ def save_state(path, state):
     with _os.fdopen(fd, "w") as fh:  # DUR101
         json.dump(state, fh)
     _os.replace(tmp, path)  # DUR102
+
+# case: fd-name-rebound-once-the-file-object-owns-it
+import os
+import tempfile
+
+
+def save(path, text):
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, "w") as fh:  # DUR101
+            fd = -1
+            fh.write(text)
+        os.replace(tmp, path)  # DUR102
+    finally:
+        if fd != -1:
+            os.close(fd)
+
+# case: fd-name-rebound-after-a-synced-file-object
+import os
+import tempfile
+
+
+def save(path, text):
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
+    with os.fdopen(fd, "w") as fh:
+        fd = -1
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)  # DUR102
+
+# case: mkstemp-wrapper-forwarding-its-arguments
+import os
+import tempfile
+
+try:
+    from os import rename
+except ImportError:
+    rename = None
+
+
+def _make_temp(*args, **kw):
+    saved = os.umask(0o077)
+    try:
+        return tempfile.mkstemp(*args, **kw)
+    finally:
+        os.umask(saved)
+
+
+def extract(data, target):
+    fd, tmp = _make_temp(".part", dir=os.path.dirname(target))  # DUR101
+    os.write(fd, data)
+    os.close(fd)
+    try:
+        rename(tmp, target)  # DUR102
+    except OSError:
+        os.unlink(target)
+        rename(tmp, target)  # DUR102
+
+# case: mkstemp-wrapper-without-dir
+import os
+import tempfile
+
+
+def _make_temp(*args, **kw):
+    return tempfile.mkstemp(*args, **kw)
+
+
+def extract(data, target):
+    fd, tmp = _make_temp(".part")  # DUR101 DUR105
+    os.write(fd, data)
+    os.close(fd)
+    os.replace(tmp, target)  # DUR102
+
+# case: mkstemp-wrapper-synced-by-the-caller
+import os
+import tempfile
+
+
+def _make_temp(*args, **kw):
+    return tempfile.mkstemp(*args, **kw)
+
+
+def extract(data, target):
+    fd, tmp = _make_temp(".part", dir=os.path.dirname(target))
+    os.write(fd, data)
+    os.fsync(fd)
+    os.close(fd)
+    os.replace(tmp, target)  # DUR102
+
+# case: wrapper-choosing-its-own-mkstemp-arguments-is-no-forwarder
+import os
+import tempfile
+
+
+def _make_temp(suffix):
+    fd, tmp = tempfile.mkstemp(suffix)
+    os.close(fd)
+    return tmp
+
+
+def extract(data, target):
+    tmp = _make_temp(".part")
+    with open(tmp, "wb") as fh:  # DUR101
+        fh.write(data)
+    os.replace(tmp, target)  # DUR102

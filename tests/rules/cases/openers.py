@@ -219,3 +219,44 @@ def save(statefile_path, text):
         replace(f.name, statefile_path)  # DUR102
     except OSError:
         pass
+
+# case: opener-mode-from-a-literal-annotated-parameter
+import contextlib
+from pathlib import Path
+from typing import Literal
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path, mode: Literal["r+b", "wb"], exclusive: bool = False):
+    tmp = path.with_suffix(".partial")
+    with tmp.open(mode) as fh:  # DUR101
+        yield fh
+    tmp.replace(path)  # DUR102
+
+
+def save(path, data):
+    with atomic_write(path, "wb") as fh:
+        fh.write(data)
+
+# case: opener-mode-from-a-literal-of-read-modes-is-no-write
+import contextlib
+import typing
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def reading(path: Path, mode: typing.Literal["r", "rb"]):
+    with path.open(mode) as fh:
+        yield fh
+    path.replace(path.with_suffix(".seen"))
+
+# case: opener-mode-from-an-unannotated-parameter-is-unknown
+import contextlib
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def opened(path: Path, mode):
+    with path.open(mode) as fh:
+        yield fh
+    path.replace(path.with_suffix(".seen"))

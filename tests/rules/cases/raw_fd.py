@@ -148,3 +148,26 @@ def save_bytes(path, data):
     os.write(fd, data)
     os.close(fd)
     os.replace(tmp, path)  # DUR102
+
+# case: os-open-flags-from-a-local-variable
+import os
+
+
+def save(path, data):
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL
+    tmp = path + ".tmp"
+    fd = os.open(tmp, flags, 0o600)  # DUR101
+    os.write(fd, data)
+    os.close(fd)
+    os.replace(tmp, path)  # DUR102
+
+# case: os-open-read-flags-from-a-local-variable
+import os
+
+
+def save(path, data):
+    flags = os.O_RDONLY
+    tmp = path + ".tmp"
+    fd = os.open(tmp, flags)
+    os.close(fd)
+    os.replace(tmp, path)

@@ -260,3 +260,38 @@ def save_bytes(path, data):
     dfd = os.open(os.path.dirname(path), os.O_RDONLY)
     os.fsync(dfd)
     os.close(dfd)
+
+# case: tempdir-moved-file-written-by-a-subprocess
+import json
+import os
+import shutil
+import subprocess
+import sys
+from tempfile import TemporaryDirectory
+
+
+def run_hook(request, destination):
+    with TemporaryDirectory() as d:
+        request_file = os.path.join(d, "request.json")
+        reply_file = os.path.join(d, "reply.json")
+        with open(request_file, "w") as fh:
+            json.dump(request, fh)
+        subprocess.run([sys.executable, "-m", "hook", d], check=True)
+        shutil.move(reply_file, destination)
+
+# case: tempdir-moved-file-written-here
+import json
+import os
+import shutil
+from tempfile import TemporaryDirectory
+
+
+def save_state(state, destination):
+    with TemporaryDirectory() as d:  # DUR105
+        scratch = os.path.join(d, "scratch.json")
+        reply_file = os.path.join(d, "reply.json")
+        with open(scratch, "w") as fh:
+            json.dump(state, fh)
+        with open(reply_file, "w") as fh:  # DUR101
+            json.dump(state, fh)
+        shutil.move(reply_file, destination)  # DUR102
