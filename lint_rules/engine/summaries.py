@@ -112,7 +112,6 @@ class Helpers:
             imports.method_aliases.update(_class_aliases(index.scopes[0].node, imports))
         self._sync_names = {"fsync", "fdatasync", "flush"} | self.configured_names | {
             name for name, summary in self._aliases.items() if summary is _SYNC_ALIAS}
-        self.summaries = _Summaries(self)
         self._values: dict[str, list[ast.expr]] | None = None
         self._scopes: dict[int, Scope] = {}  # id(function) -> its scope under the summaries
         self._done: dict[str, Summary | None] = dict(self._aliases)
@@ -149,7 +148,14 @@ class Helpers:
         self.converters = _converters(functions, imports)
         if external is not None:
             self.converters |= self._imported_converters()
-        self._collector = Collector(imports, self)
+
+    @property
+    def summaries(self) -> Mapping[str, Summary]:
+        """Name -> Summary of every function and alias that does something, each computed
+        when first read. A view made per access: kept as an attribute it would make a cycle,
+        and a cycle keeps each module's tree alive until the cyclic collector, which then
+        walks every node (a quarter of a cold run's time)."""
+        return _Summaries(self)
 
     @property
     def aliases(self) -> Mapping[str, Summary]:
@@ -381,7 +387,9 @@ class Helpers:
         merged = None
         scopes = {}
         for info in infos:
-            scope = self._collector.collect(info.node, info.node.body)
+            # A collector per use, not one kept here: it holds `self`, and the cycle would keep
+            # the tree alive until the cyclic collector (see `summaries`).
+            scope = Collector(self.imports, self).collect(info.node, info.node.body)
             scopes[id(info.node)] = scope
             summary = _summarise_one(scope, info, self.imports)
             if summary.useful:
