@@ -134,9 +134,9 @@ class Helpers:
         self._syncing = index.lines_calling(self._sync_names | imports.local_names_of(FSYNCS))
         if imports.method_aliases:
             self._add_method_alias_lines(index, imports.method_aliases)
-        if external is not None:
+        imported = self._imported_calls() if external is not None else None
+        if imported is not None:
             # Calls of other modules' helpers seed the same lists as calls of os.replace do.
-            imported = self._imported_call_lines()
             self.renaming = _with_lines(self.renaming, imported, _renames_anything)
             self.writing = _with_lines(self.writing, imported, _writes_anything)
             self._syncing = _with_lines(self._syncing, imported, _syncs_anything)
@@ -146,8 +146,12 @@ class Helpers:
         self._rename_lines: list[tuple[str, list[int] | None]] | None = None
         self._any_renamer_line: list[int] | None = [-1]  # not computed yet
         self.converters = _converters(functions, imports)
-        if external is not None:
-            self.converters |= self._imported_converters()
+        if imported is not None:
+            # Another module's `to_bytes(p)`, called by its plain name: the same path, as the
+            # module's own converters are.
+            self.converters |= {local for _, local, attrs, summary in imported
+                                if not attrs and summary.same_path == 0
+                                and local not in imports.modules}
 
     @property
     def summaries(self) -> Mapping[str, Summary]:
@@ -307,9 +311,10 @@ class Helpers:
         return self.external is not None and isinstance(func, ast.Name) \
             and func.id in self.imports.local_to_qualified
 
-    def _imported_call_lines(self) -> list[tuple[int, Summary]] | None:
-        """(line, callee summary) for each call of an imported name (`f(...)`, `mod.f(...)`)
-        that has a summary; None where there is no source to search (every line may)."""
+    def _imported_calls(self) -> list[tuple[int, str, str, Summary]] | None:
+        """(line, local name, `.attr` path after it, callee summary) for each call of an
+        imported name (`f(...)`, `mod.f(...)`) that has a summary; None where there is no
+        source to search (every line may)."""
         source = self.index.source
         if source is None:
             return None
@@ -327,21 +332,10 @@ class Helpers:
                     if attrs not in known:
                         known[attrs] = self.external(qualified + attrs)
                     if known[attrs] is not None:
-                        found.append((bisect.bisect_right(starts, at), known[attrs]))
+                        line = bisect.bisect_right(starts, at)
+                        found.append((line, local, attrs, known[attrs]))
                 at = source.find(local, end)
         return found
-
-    def _imported_converters(self) -> frozenset[str]:
-        """Imported names called here that return their argument's path (another module's
-        `to_bytes`): the same path, as the module's own converters are."""
-        found = set()
-        for local, qualified in self.imports.local_to_qualified.items():
-            if local in self.imports.modules or not self.index.lines_calling({local}):
-                continue
-            summary = self.external(qualified)
-            if summary is not None and summary.same_path == 0:
-                found.add(local)
-        return frozenset(found)
 
     # -- summaries, on demand ---------------------------------------------------------------
 
@@ -453,13 +447,13 @@ def _syncs_anything(summary: Summary) -> bool:
     return summary.syncs_dir or any(summary.kinds)
 
 
-def _with_lines(lines: list[int] | None, calls: list[tuple[int, Summary]] | None,
+def _with_lines(lines: list[int] | None, calls: list[tuple[int, str, str, Summary]] | None,
                 does: Callable[[Summary], bool]) -> list[int] | None:
     """`lines` and the lines of the calls whose callee `does` it; None stays None (every
     line may)."""
     if lines is None or calls is None:
         return None
-    more = [line for line, summary in calls if does(summary)]
+    more = [line for line, _, _, summary in calls if does(summary)]
     return sorted({*lines, *more}) if more else lines
 
 
