@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from lint_rules.engine.names import Imports, Keys, call_arg
 
 if TYPE_CHECKING:
+    from lint_rules.engine.classes import ModuleClasses
     from lint_rules.engine.summaries import OpenFact, Summary
 
 # (line, col) of a node; a third part orders what one call of a helper does inside itself:
@@ -31,6 +32,13 @@ class CallModel(Protocol):
     def bind(self, summary: Summary, call: ast.Call) -> dict[int, ast.expr]: ...
 
     def values_of(self, name: str) -> list[ast.expr]: ...
+
+    def class_of_method(self, node: ast.AST) -> str | None: ...
+
+    def method_summary(self, cls: str, method: str) -> Summary | None: ...
+
+    @property
+    def classes(self) -> ModuleClasses: ...
 
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -168,6 +176,9 @@ class Scope:
     neutral_calls: set[int] = field(default_factory=set)
     enclosing: dict[int, ast.stmt | None] = field(default_factory=dict)  # id(stmt) -> parent
     assigns: list[tuple[str, ast.expr]] = field(default_factory=list)  # name = value
+    # Parameters that choose the mode of a file this scope opens (`open(p, mode)`, read with
+    # the default): a handle it returns is a write only when its caller passes a write mode.
+    mode_params: set[str] = field(default_factory=set)
 
     def _chain(self, stmt: ast.stmt) -> list[ast.stmt]:
         chain = [stmt]
@@ -261,6 +272,19 @@ class Scope:
     def bound_until(self, site: "WriteSite") -> Pos:
         """The handle means this site's file until its name is bound to something else."""
         return min(self._rebinding(site), default=(1 << 30, 0))
+
+
+def _is_self(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Name) and expr.id in ("self", "cls")
+
+
+def _class_name(name: str | None, classes: ModuleClasses) -> str | None:
+    """A class of the module, or an imported name spelled as a class is (CapWords, PEP 8):
+    an imported function's result is not asked about, which would cost a module's summaries
+    for nothing."""
+    if name is None or name in classes.methods:
+        return name
+    return name if name.rsplit(".", 1)[-1][:1].isupper() else None
 
 
 def _holds(block: list[ast.stmt], stmt: ast.stmt) -> bool:
@@ -434,6 +458,9 @@ class _ScopeBuilder:
         self._local_names = {key for key, _, _ in scope.stores} | {
             arg.arg for arg in ast.walk(node.args)
             if isinstance(arg, ast.arg)} if hasattr(node, "args") else set()
+        self._annotations = {arg.arg: arg.annotation for arg in ast.walk(node.args)
+                             if isinstance(arg, ast.arg) and arg.annotation is not None} \
+            if hasattr(node, "args") else {}
         calls.sort(key=lambda item: pos(item[0]))
         for call, stmt in calls:
             self._call(scope, call, stmt)
@@ -506,6 +533,13 @@ class _ScopeBuilder:
         method = func.attr if isinstance(func, ast.Attribute) else None
         on_object = method is not None and not self.imports.is_module(func.value) \
             and not self._is_imported_helper(call, method, qualified)
+        if on_object and not _is_self(func.value):
+            # A method of an object whose class we know: that class's summary of it.
+            cls = self._class_of(func.value)
+            summary = self.model.method_summary(cls, method) if cls is not None else None
+            if summary is not None:
+                self._helper_call(scope, call, stmt, qualified, summary)
+                return
         if qualified in _OPENS and self._is_raw_fd(keys, call_arg(call, 0, "file")):
             self._fdopen(scope, call, stmt, mode_index=1, mode_keyword="mode", fd_keyword="file")
         elif qualified in _OPENS:
@@ -514,6 +548,7 @@ class _ScopeBuilder:
                 unbuffered = _is_unbuffered(call, 2, mode)
                 self._add_file(scope, call, stmt, path, buffered=not unbuffered)
             else:
+                self._note_mode_param(scope, call_arg(call, 1, "mode"))
                 self._remember_open(keys, self._target(call)[0], path)
         elif method == "open" and on_object and qualified != "os.open":
             mode = self._mode(call_arg(call, 0, "mode"))
@@ -521,6 +556,7 @@ class _ScopeBuilder:
                 unbuffered = _is_unbuffered(call, 1, mode)
                 self._add_file(scope, call, stmt, func.value, buffered=not unbuffered)
             else:
+                self._note_mode_param(scope, call_arg(call, 0, "mode"))
                 self._remember_open(keys, self._target(call)[0], func.value)
         elif qualified == "os.fdopen":
             self._fdopen(scope, call, stmt)
@@ -568,6 +604,60 @@ class _ScopeBuilder:
         else:
             self._helper_call(scope, call, stmt, qualified)
 
+    def _note_mode_param(self, scope: Scope, mode: ast.expr | None) -> None:
+        """`open(p, mode)`, `open(p, mode.replace("b", "") + "b")` with `mode` a parameter:
+        whether this opens for writing is the caller's to say."""
+        if mode is None or not hasattr(scope.node, "args"):
+            return
+        params = {arg.arg for arg in ast.walk(scope.node.args) if isinstance(arg, ast.arg)}
+        named = {n.id for n in ast.walk(mode) if isinstance(n, ast.Name)}
+        if len(named) == 1 and named <= params:
+            scope.mode_params |= named
+
+    # -- the class of a method's receiver ---------------------------------------------------
+
+    def _class_of(self, expr: ast.expr, depth: int = 0) -> str | None:
+        """The class of the object an expression names, where the source says it for sure:
+        `self` in a method, a parameter's annotation, a name every binding of which makes
+        the same class (`Cls(...)`, a method of a class here that returns one), `self.attr`
+        bound so in the module's methods. None for anything less certain."""
+        if depth > 3:
+            return None
+        classes = self.model.classes
+        if isinstance(expr, ast.Name):
+            if expr.id == "self":
+                return self.model.class_of_method(self.scope.node)
+            if expr.id in self._annotations:
+                return _class_name(classes.annotated(self._annotations[expr.id]), classes)
+            values = [value for name, value in self.scope.assigns if name == expr.id]
+            bindings = sum(1 for key, _, _ in self.scope.stores if key == expr.id)
+            if not values or len(values) != bindings:
+                return None  # also bound by a loop, a `with`, a tuple: unknown
+        elif isinstance(expr, ast.Attribute) and _is_self(expr.value):
+            values = self.model.values_of(f"self.{expr.attr}")
+        elif isinstance(expr, ast.Call):
+            values = [expr]
+        else:
+            return None
+        found = {self._made_by(value, depth) for value in values}
+        return found.pop() if len(found) == 1 else None
+
+    def _made_by(self, value: ast.expr, depth: int) -> str | None:
+        if isinstance(value, ast.Name):
+            return self._class_of(value, depth + 1)
+        if not isinstance(value, ast.Call):
+            return None
+        func = value.func
+        classes = self.model.classes
+        if isinstance(func, ast.Attribute) and not self.imports.is_module(func.value):
+            # `self.temporarySibling(ext)`, `old.child(k)`: what that method returns, for a
+            # class of this module (another module's returns are not summarised).
+            receiver = self._class_of(func.value, depth + 1)
+            if receiver is None or receiver not in classes.methods:
+                return None
+            return _class_name(classes.returned(receiver, func.attr), classes)
+        return _class_name(classes.named(func), classes)
+
     def _path_writer(self, scope: Scope, call: ast.Call, stmt: ast.stmt, qualified: str) -> None:
         """`gzip.open(tmp, "wb")`, `zipfile.ZipFile(tmp, "w")`: a write by path, unless the
         "path" is a file object we saw opened (then that object is the write site)."""
@@ -583,8 +673,9 @@ class _ScopeBuilder:
     # -- calls of helpers: what their summaries say they do --------------------------------
 
     def _helper_call(self, scope: Scope, call: ast.Call, stmt: ast.stmt,
-                     qualified: str | None) -> None:
-        summary = self.model.summary_for(call, qualified)
+                     qualified: str | None, summary: Summary | None = None) -> None:
+        if summary is None:
+            summary = self.model.summary_for(call, qualified)
         if summary is None or summary.is_async and id(call) not in self._awaited:
             return  # an async helper's coroutine does nothing until awaited
         keys = scope.keys
@@ -628,8 +719,12 @@ class _ScopeBuilder:
                 args: dict[int, ast.expr]) -> None:
         """The call of an opener: its handle (or `(handle, name)`) is a write site here."""
         keys = scope.keys
+        if opens.mode is not None and not _is_write_mode(self._mode(args.get(opens.mode))):
+            return  # `fp.open()`: its own default reads
         target, with_stmt = self._target(call)
         path = args.get(opens.path) if opens.path is not None else None
+        if path is not None and opens.attr is not None:
+            path = ast.copy_location(ast.Attribute(path, opens.attr, ast.Load()), path)
         names: frozenset[str] = frozenset()
         if opens.pair:
             if not (isinstance(target, ast.Tuple) and len(target.elts) == 2):
