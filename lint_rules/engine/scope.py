@@ -723,14 +723,17 @@ class _ScopeBuilder:
             return  # `fp.open()`: its own default reads
         target, with_stmt = self._target(call)
         path = args.get(opens.path) if opens.path is not None else None
-        if path is not None and opens.attr is not None:
-            path = ast.copy_location(ast.Attribute(path, opens.attr, ast.Load()), path)
         names: frozenset[str] = frozenset()
+        if path is not None and opens.attr is not None:
+            # The file is `fp.path`, and `fp` names it too (as for a pathlib object): a
+            # helper that opens its parameter so still writes that parameter.
+            names = frozenset({keys.key(path)})
+            path = ast.copy_location(ast.Attribute(path, opens.attr, ast.Load()), path)
         if opens.pair:
             if not (isinstance(target, ast.Tuple) and len(target.elts) == 2):
                 return
             target, name = target.elts
-            names = frozenset({keys.key(name)})
+            names |= {keys.key(name)}
             path = path if path is not None else name
         site = self._add_file(scope, call, stmt, path, opens.buffered, target, names)
         if opens.synced and with_stmt is not None and site.handle is not None:

@@ -637,10 +637,11 @@ def _opener(scope: Scope, index: dict[str, int]) -> OpenFact | None:
                 continue
             path = next((index[key] for key in sorted(site.path_keys) if key in index), None)
             attr = None
-            if path is None:  # `open(self.path, "w")`: an attribute of a parameter
-                path, attr = next(((index[owner], name) for owner, _, name in (
-                    key.partition(".") for key in sorted(site.path_keys))
-                    if owner in index and name.isidentifier()), (None, None))
+            owner = site.path_expr
+            if isinstance(owner, ast.Attribute) and scope.keys.key(owner.value) in index:
+                # `open(self.path, "w")`: an attribute of a parameter (which may name the
+                # file too, as a pathlib object would: that is for the caller to add).
+                path, attr = index[scope.keys.key(owner.value)], owner.attr
             synced = is_yield and any(
                 sync.kind == "handle" and sync.target in site.handle_keys and sync.pos > at
                 for sync in scope.syncs)

@@ -179,3 +179,24 @@ def refresh(path, obj):
     reader = Reader()
     reader.fetch(path + ".tmp", obj)
     os.replace(path + ".tmp", path)
+
+# case: helper-writing-through-an-opener-method-still-writes-its-parameter
+import os
+
+
+class FilePath:
+    def __init__(self, path):
+        self.path = path
+
+    def open(self, mode="r"):
+        return open(self.path, mode)
+
+
+def write_into(dest: FilePath, data):
+    with dest.open("w") as fh:
+        fh.write(data)
+
+
+def save(tmp: FilePath, path):
+    write_into(tmp, "data")  # DUR101
+    os.replace(tmp, path)  # DUR102
