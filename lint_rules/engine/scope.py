@@ -179,6 +179,8 @@ class Scope:
     # Parameters that choose the mode of a file this scope opens (`open(p, mode)`, read with
     # the default): a handle it returns is a write only when its caller passes a write mode.
     mode_params: set[str] = field(default_factory=set)
+    # Files it opens with such a mode: writes only for the callers of an opener that pass one.
+    mode_opens: list[WriteSite] = field(default_factory=list)
 
     def _chain(self, stmt: ast.stmt) -> list[ast.stmt]:
         chain = [stmt]
@@ -508,7 +510,8 @@ class _ScopeBuilder:
 
     def _add_file(self, scope: Scope, call: ast.Call, stmt: ast.stmt, path: ast.expr | None,
                   buffered: bool, target: ast.expr | None = None,
-                  path_keys: frozenset[str] = frozenset()) -> WriteSite:
+                  path_keys: frozenset[str] = frozenset(),
+                  sites: list[WriteSite] | None = None) -> WriteSite:
         bound, with_stmt = self._target(call)
         target = bound if target is None else target
         keys = scope.keys
@@ -523,7 +526,7 @@ class _ScopeBuilder:
             name = keys.key(ast.Attribute(value=target, attr="name", ctx=ast.Load()))
             site.path_keys.add(name)
             self._fd_paths.setdefault(keys.key(target), set()).update(site.path_keys)
-        scope.writes.append(site)
+        (scope.writes if sites is None else sites).append(site)
         return site
 
     def _call(self, scope: Scope, call: ast.Call, stmt: ast.stmt) -> None:
@@ -547,16 +550,18 @@ class _ScopeBuilder:
             if _is_write_mode(mode) and path is not None:
                 unbuffered = _is_unbuffered(call, 2, mode)
                 self._add_file(scope, call, stmt, path, buffered=not unbuffered)
+            elif path is not None and self._note_mode_param(scope, call_arg(call, 1, "mode")):
+                self._add_file(scope, call, stmt, path, True, sites=scope.mode_opens)
             else:
-                self._note_mode_param(scope, call_arg(call, 1, "mode"))
                 self._remember_open(keys, self._target(call)[0], path)
         elif method == "open" and on_object and qualified != "os.open":
             mode = self._mode(call_arg(call, 0, "mode"))
             if _is_write_mode(mode):
                 unbuffered = _is_unbuffered(call, 1, mode)
                 self._add_file(scope, call, stmt, func.value, buffered=not unbuffered)
+            elif self._note_mode_param(scope, call_arg(call, 0, "mode")):
+                self._add_file(scope, call, stmt, func.value, True, sites=scope.mode_opens)
             else:
-                self._note_mode_param(scope, call_arg(call, 0, "mode"))
                 self._remember_open(keys, self._target(call)[0], func.value)
         elif qualified == "os.fdopen":
             self._fdopen(scope, call, stmt)
@@ -604,15 +609,17 @@ class _ScopeBuilder:
         else:
             self._helper_call(scope, call, stmt, qualified)
 
-    def _note_mode_param(self, scope: Scope, mode: ast.expr | None) -> None:
+    def _note_mode_param(self, scope: Scope, mode: ast.expr | None) -> bool:
         """`open(p, mode)`, `open(p, mode.replace("b", "") + "b")` with `mode` a parameter:
         whether this opens for writing is the caller's to say."""
         if mode is None or not hasattr(scope.node, "args"):
-            return
+            return False
         params = {arg.arg for arg in ast.walk(scope.node.args) if isinstance(arg, ast.arg)}
         named = {n.id for n in ast.walk(mode) if isinstance(n, ast.Name)}
         if len(named) == 1 and named <= params:
             scope.mode_params |= named
+            return True
+        return False
 
     # -- the class of a method's receiver ---------------------------------------------------
 

@@ -629,7 +629,7 @@ def _opener(scope: Scope, index: dict[str, int]) -> OpenFact | None:
     for value, at, is_yield in scope.returns:
         pair = isinstance(value, ast.Tuple) and len(value.elts) == 2
         handle = value.elts[0] if pair else value
-        for site in scope.writes:
+        for site in (*scope.writes, *scope.mode_opens):
             if site.kind not in ("file", "raw-file"):
                 continue
             if scope.keys.unwrap(handle) is not site.call \

@@ -200,3 +200,32 @@ def write_into(dest: FilePath, data):
 def save(tmp: FilePath, path):
     write_into(tmp, "data")  # DUR101
     os.replace(tmp, path)  # DUR102
+
+# case: opener-method-passing-the-callers-mode-to-open
+import os
+
+
+class FilePath:
+    def __init__(self, path):
+        self.path = path
+
+    def open(self, mode="r"):
+        return open(self.path, mode + "b")
+
+
+def write(tmp: FilePath, dst):
+    with tmp.open("w") as f:  # DUR101
+        f.write(b"data")
+    os.replace(tmp.path, dst)  # DUR102
+
+
+def read_then_move(tmp: FilePath, dst):
+    with tmp.open() as f:
+        f.read()
+    os.replace(tmp.path, dst)
+
+
+def read_explicitly_then_move(tmp: FilePath, dst):
+    with tmp.open(mode="r") as f:
+        f.read()
+    os.replace(tmp.path, dst)
