@@ -29,6 +29,7 @@ class ModuleClasses:
         self.methods: dict[str, dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]] = {}
         self.bases: dict[str, list[str]] = {}
         self.owner: dict[int, str] = {}  # id(method) -> its class
+        self._returned: dict[tuple[str, str], str | None] = {}
         for info in index.scopes:
             node = info.node
             if not isinstance(node, ast.ClassDef) or node.name in self.methods:
@@ -91,6 +92,19 @@ class ModuleClasses:
         """The class every definition of `method` in this module's class `cls` (or its
         bases) says it returns: by annotation, or by each `return` naming one class
         (`return FilePath(p)`, `return self`, `return self.clonePath(p)`)."""
+        key = (cls, method)
+        if key in self._returned:
+            return self._returned[key]
+        self._returned[key] = None  # while it is worked out: a method returning itself
+        try:
+            made = self._returned_uncached(cls, method, depth)
+        finally:
+            del self._returned[key]
+        if depth == 0:  # a deeper answer may have been cut short by the depth
+            self._returned[key] = made
+        return made
+
+    def _returned_uncached(self, cls: str, method: str, depth: int) -> str | None:
         owner = self.defines(cls, method)
         if owner is None or depth > _MAX_DEPTH:
             return None

@@ -7,6 +7,7 @@ their own).  Rules are then questions about positions in these lists.
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -460,6 +461,9 @@ class _ScopeBuilder:
         self._local_names = {key for key, _, _ in scope.stores} | {
             arg.arg for arg in ast.walk(node.args)
             if isinstance(arg, ast.arg)} if hasattr(node, "args") else set()
+        self._classes_of: dict[str, str | None] = {}  # name or self.attr -> its class
+        self._assigned: dict[str, list[ast.expr]] | None = None
+        self._store_counts: Counter[str] = Counter()
         self._annotations = {arg.arg: arg.annotation for arg in ast.walk(node.args)
                              if isinstance(arg, ast.arg) and arg.annotation is not None} \
             if hasattr(node, "args") else {}
@@ -630,22 +634,36 @@ class _ScopeBuilder:
         bound so in the module's methods. None for anything less certain."""
         if depth > 3:
             return None
-        classes = self.model.classes
+        if isinstance(expr, ast.Call):
+            return self._made_by(expr, depth)
         if isinstance(expr, ast.Name):
-            if expr.id == "self":
-                return self.model.class_of_method(self.scope.node)
-            if expr.id in self._annotations:
-                return _class_name(classes.annotated(self._annotations[expr.id]), classes)
-            values = [value for name, value in self.scope.assigns if name == expr.id]
-            bindings = sum(1 for key, _, _ in self.scope.stores if key == expr.id)
-            if not values or len(values) != bindings:
-                return None  # also bound by a loop, a `with`, a tuple: unknown
+            name = expr.id
         elif isinstance(expr, ast.Attribute) and _is_self(expr.value):
-            values = self.model.values_of(f"self.{expr.attr}")
-        elif isinstance(expr, ast.Call):
-            values = [expr]
+            name = f"self.{expr.attr}"
         else:
             return None
+        if name not in self._classes_of:  # most method calls are on a few names: once each
+            self._classes_of[name] = None  # (and a name bound from itself is unknown)
+            self._classes_of[name] = self._class_of_name(name, depth)
+        return self._classes_of[name]
+
+    def _class_of_name(self, name: str, depth: int) -> str | None:
+        classes = self.model.classes
+        if name == "self":
+            return self.model.class_of_method(self.scope.node)
+        if name in self._annotations:
+            return _class_name(classes.annotated(self._annotations[name]), classes)
+        if name.startswith("self."):
+            values = self.model.values_of(name)
+        else:
+            if self._assigned is None:
+                self._assigned = {}
+                for target, value in self.scope.assigns:
+                    self._assigned.setdefault(target, []).append(value)
+                self._store_counts = Counter(key for key, _, _ in self.scope.stores)
+            values = self._assigned.get(name, [])
+            if not values or len(values) != self._store_counts[name]:
+                return None  # also bound by a loop, a `with`, a tuple: unknown
         found = {self._made_by(value, depth) for value in values}
         return found.pop() if len(found) == 1 else None
 
