@@ -7,6 +7,7 @@ their own).  Rules are then questions about positions in these lists.
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from lint_rules.engine.names import Imports, Keys, call_arg
 
 if TYPE_CHECKING:
+    from lint_rules.engine.classes import ModuleClasses
     from lint_rules.engine.summaries import OpenFact, Summary
 
 # (line, col) of a node; a third part orders what one call of a helper does inside itself:
@@ -31,6 +33,13 @@ class CallModel(Protocol):
     def bind(self, summary: Summary, call: ast.Call) -> dict[int, ast.expr]: ...
 
     def values_of(self, name: str) -> list[ast.expr]: ...
+
+    def class_of_method(self, node: ast.AST) -> str | None: ...
+
+    def method_summary(self, cls: str, method: str) -> Summary | None: ...
+
+    @property
+    def classes(self) -> ModuleClasses: ...
 
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -168,6 +177,11 @@ class Scope:
     neutral_calls: set[int] = field(default_factory=set)
     enclosing: dict[int, ast.stmt | None] = field(default_factory=dict)  # id(stmt) -> parent
     assigns: list[tuple[str, ast.expr]] = field(default_factory=list)  # name = value
+    # Parameters that choose the mode of a file this scope opens (`open(p, mode)`, read with
+    # the default): a handle it returns is a write only when its caller passes a write mode.
+    mode_params: set[str] = field(default_factory=set)
+    # Files it opens with such a mode: writes only for the callers of an opener that pass one.
+    mode_opens: list[WriteSite] = field(default_factory=list)
 
     def _chain(self, stmt: ast.stmt) -> list[ast.stmt]:
         chain = [stmt]
@@ -261,6 +275,19 @@ class Scope:
     def bound_until(self, site: "WriteSite") -> Pos:
         """The handle means this site's file until its name is bound to something else."""
         return min(self._rebinding(site), default=(1 << 30, 0))
+
+
+def _is_self(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Name) and expr.id in ("self", "cls")
+
+
+def _class_name(name: str | None, classes: ModuleClasses) -> str | None:
+    """A class of the module, or an imported name spelled as a class is (CapWords, PEP 8):
+    an imported function's result is not asked about, which would cost a module's summaries
+    for nothing."""
+    if name is None or name in classes.methods:
+        return name
+    return name if name.rsplit(".", 1)[-1][:1].isupper() else None
 
 
 def _holds(block: list[ast.stmt], stmt: ast.stmt) -> bool:
@@ -434,6 +461,12 @@ class _ScopeBuilder:
         self._local_names = {key for key, _, _ in scope.stores} | {
             arg.arg for arg in ast.walk(node.args)
             if isinstance(arg, ast.arg)} if hasattr(node, "args") else set()
+        self._classes_of: dict[str, str | None] = {}  # name or self.attr -> its class
+        self._assigned: dict[str, list[ast.expr]] | None = None
+        self._store_counts: Counter[str] = Counter()
+        self._annotations = {arg.arg: arg.annotation for arg in ast.walk(node.args)
+                             if isinstance(arg, ast.arg) and arg.annotation is not None} \
+            if hasattr(node, "args") else {}
         calls.sort(key=lambda item: pos(item[0]))
         for call, stmt in calls:
             self._call(scope, call, stmt)
@@ -481,7 +514,8 @@ class _ScopeBuilder:
 
     def _add_file(self, scope: Scope, call: ast.Call, stmt: ast.stmt, path: ast.expr | None,
                   buffered: bool, target: ast.expr | None = None,
-                  path_keys: frozenset[str] = frozenset()) -> WriteSite:
+                  path_keys: frozenset[str] = frozenset(),
+                  sites: list[WriteSite] | None = None) -> WriteSite:
         bound, with_stmt = self._target(call)
         target = bound if target is None else target
         keys = scope.keys
@@ -496,7 +530,7 @@ class _ScopeBuilder:
             name = keys.key(ast.Attribute(value=target, attr="name", ctx=ast.Load()))
             site.path_keys.add(name)
             self._fd_paths.setdefault(keys.key(target), set()).update(site.path_keys)
-        scope.writes.append(site)
+        (scope.writes if sites is None else sites).append(site)
         return site
 
     def _call(self, scope: Scope, call: ast.Call, stmt: ast.stmt) -> None:
@@ -506,6 +540,13 @@ class _ScopeBuilder:
         method = func.attr if isinstance(func, ast.Attribute) else None
         on_object = method is not None and not self.imports.is_module(func.value) \
             and not self._is_imported_helper(call, method, qualified)
+        if on_object and not _is_self(func.value):
+            # A method of an object whose class we know: that class's summary of it.
+            cls = self._class_of(func.value)
+            summary = self.model.method_summary(cls, method) if cls is not None else None
+            if summary is not None:
+                self._helper_call(scope, call, stmt, qualified, summary)
+                return
         if qualified in _OPENS and self._is_raw_fd(keys, call_arg(call, 0, "file")):
             self._fdopen(scope, call, stmt, mode_index=1, mode_keyword="mode", fd_keyword="file")
         elif qualified in _OPENS:
@@ -513,6 +554,8 @@ class _ScopeBuilder:
             if _is_write_mode(mode) and path is not None:
                 unbuffered = _is_unbuffered(call, 2, mode)
                 self._add_file(scope, call, stmt, path, buffered=not unbuffered)
+            elif path is not None and self._note_mode_param(scope, call_arg(call, 1, "mode")):
+                self._add_file(scope, call, stmt, path, True, sites=scope.mode_opens)
             else:
                 self._remember_open(keys, self._target(call)[0], path)
         elif method == "open" and on_object and qualified != "os.open":
@@ -520,6 +563,8 @@ class _ScopeBuilder:
             if _is_write_mode(mode):
                 unbuffered = _is_unbuffered(call, 1, mode)
                 self._add_file(scope, call, stmt, func.value, buffered=not unbuffered)
+            elif self._note_mode_param(scope, call_arg(call, 0, "mode")):
+                self._add_file(scope, call, stmt, func.value, True, sites=scope.mode_opens)
             else:
                 self._remember_open(keys, self._target(call)[0], func.value)
         elif qualified == "os.fdopen":
@@ -568,6 +613,76 @@ class _ScopeBuilder:
         else:
             self._helper_call(scope, call, stmt, qualified)
 
+    def _note_mode_param(self, scope: Scope, mode: ast.expr | None) -> bool:
+        """`open(p, mode)`, `open(p, mode.replace("b", "") + "b")` with `mode` a parameter:
+        whether this opens for writing is the caller's to say."""
+        if mode is None or not hasattr(scope.node, "args"):
+            return False
+        params = {arg.arg for arg in ast.walk(scope.node.args) if isinstance(arg, ast.arg)}
+        named = {n.id for n in ast.walk(mode) if isinstance(n, ast.Name)}
+        if len(named) == 1 and named <= params:
+            scope.mode_params |= named
+            return True
+        return False
+
+    # -- the class of a method's receiver ---------------------------------------------------
+
+    def _class_of(self, expr: ast.expr, depth: int = 0) -> str | None:
+        """The class of the object an expression names, where the source says it for sure:
+        `self` in a method, a parameter's annotation, a name every binding of which makes
+        the same class (`Cls(...)`, a method of a class here that returns one), `self.attr`
+        bound so in the module's methods. None for anything less certain."""
+        if depth > 3:
+            return None
+        if isinstance(expr, ast.Call):
+            return self._made_by(expr, depth)
+        if isinstance(expr, ast.Name):
+            name = expr.id
+        elif isinstance(expr, ast.Attribute) and _is_self(expr.value):
+            name = f"self.{expr.attr}"
+        else:
+            return None
+        if name not in self._classes_of:  # most method calls are on a few names: once each
+            self._classes_of[name] = None  # (and a name bound from itself is unknown)
+            self._classes_of[name] = self._class_of_name(name, depth)
+        return self._classes_of[name]
+
+    def _class_of_name(self, name: str, depth: int) -> str | None:
+        classes = self.model.classes
+        if name == "self":
+            return self.model.class_of_method(self.scope.node)
+        if name in self._annotations:
+            return _class_name(classes.annotated(self._annotations[name]), classes)
+        if name.startswith("self."):
+            values = self.model.values_of(name)
+        else:
+            if self._assigned is None:
+                self._assigned = {}
+                for target, value in self.scope.assigns:
+                    self._assigned.setdefault(target, []).append(value)
+                self._store_counts = Counter(key for key, _, _ in self.scope.stores)
+            values = self._assigned.get(name, [])
+            if not values or len(values) != self._store_counts[name]:
+                return None  # also bound by a loop, a `with`, a tuple: unknown
+        found = {self._made_by(value, depth) for value in values}
+        return found.pop() if len(found) == 1 else None
+
+    def _made_by(self, value: ast.expr, depth: int) -> str | None:
+        if isinstance(value, ast.Name):
+            return self._class_of(value, depth + 1)
+        if not isinstance(value, ast.Call):
+            return None
+        func = value.func
+        classes = self.model.classes
+        if isinstance(func, ast.Attribute) and not self.imports.is_module(func.value):
+            # `self.temporarySibling(ext)`, `old.child(k)`: what that method returns, for a
+            # class of this module (another module's returns are not summarised).
+            receiver = self._class_of(func.value, depth + 1)
+            if receiver is None or receiver not in classes.methods:
+                return None
+            return _class_name(classes.returned(receiver, func.attr), classes)
+        return _class_name(classes.named(func), classes)
+
     def _path_writer(self, scope: Scope, call: ast.Call, stmt: ast.stmt, qualified: str) -> None:
         """`gzip.open(tmp, "wb")`, `zipfile.ZipFile(tmp, "w")`: a write by path, unless the
         "path" is a file object we saw opened (then that object is the write site)."""
@@ -583,8 +698,9 @@ class _ScopeBuilder:
     # -- calls of helpers: what their summaries say they do --------------------------------
 
     def _helper_call(self, scope: Scope, call: ast.Call, stmt: ast.stmt,
-                     qualified: str | None) -> None:
-        summary = self.model.summary_for(call, qualified)
+                     qualified: str | None, summary: Summary | None = None) -> None:
+        if summary is None:
+            summary = self.model.summary_for(call, qualified)
         if summary is None or summary.is_async and id(call) not in self._awaited:
             return  # an async helper's coroutine does nothing until awaited
         keys = scope.keys
@@ -628,14 +744,21 @@ class _ScopeBuilder:
                 args: dict[int, ast.expr]) -> None:
         """The call of an opener: its handle (or `(handle, name)`) is a write site here."""
         keys = scope.keys
+        if opens.mode is not None and not _is_write_mode(self._mode(args.get(opens.mode))):
+            return  # `fp.open()`: its own default reads
         target, with_stmt = self._target(call)
         path = args.get(opens.path) if opens.path is not None else None
         names: frozenset[str] = frozenset()
+        if path is not None and opens.attr is not None:
+            # The file is `fp.path`, and `fp` names it too (as for a pathlib object): a
+            # helper that opens its parameter so still writes that parameter.
+            names = frozenset({keys.key(path)})
+            path = ast.copy_location(ast.Attribute(path, opens.attr, ast.Load()), path)
         if opens.pair:
             if not (isinstance(target, ast.Tuple) and len(target.elts) == 2):
                 return
             target, name = target.elts
-            names = frozenset({keys.key(name)})
+            names |= {keys.key(name)}
             path = path if path is not None else name
         site = self._add_file(scope, call, stmt, path, opens.buffered, target, names)
         if opens.synced and with_stmt is not None and site.handle is not None:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from lint_rules.config import Config
+from lint_rules.engine.classes import ModuleClasses
 from lint_rules.engine.index import ModuleIndex, ScopeInfo
 from lint_rules.engine.names import Imports, Keys
 from lint_rules.engine.scope import (
@@ -44,6 +45,10 @@ class OpenFact:
     synced: bool  # flushed and fsynced before control returns after the `with`
     pair: bool = False  # returns `(handle, name)`
     buffered: bool = True
+    attr: str | None = None  # opened on this attribute of `path` (`open(self.path, ...)`)
+    # Opens for writing only when this parameter is a write mode (`def open(self, mode="r")`
+    # that reads with the default): the call's own mode decides.
+    mode: int | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,8 @@ class Helpers:
         self._sync_names = {"fsync", "fdatasync", "flush"} | self.configured_names | {
             name for name, summary in self._aliases.items() if summary is _SYNC_ALIAS}
         self._values: dict[str, list[ast.expr]] | None = None
+        self._classes: ModuleClasses | None = None
+        self._methods: dict[str, list[ScopeInfo]] | None = None  # "Class.method" -> its def
         self._scopes: dict[int, Scope] = {}  # id(function) -> its scope under the summaries
         self._done: dict[str, Summary | None] = dict(self._aliases)
         self._provisional: dict[str, Summary | None] = {}
@@ -175,6 +182,52 @@ class Helpers:
             if names and lines is not None:
                 more = index.lines_calling(names)
                 setattr(self, seeds, sorted({*lines, *more}) if more else lines)
+
+    # -- methods called on objects whose class is known ------------------------------------
+
+    @property
+    def classes(self) -> ModuleClasses:
+        """The module's classes (their methods, what those return), read on first use."""
+        if self._classes is None:
+            self._classes = ModuleClasses(self.index, self.imports.qualname)
+        return self._classes
+
+    def class_of_method(self, node: ast.AST) -> str | None:
+        """The class whose body defines this method (what `self` is in it)."""
+        return self.classes.owner.get(id(node))
+
+    def method_summary(self, cls: str, method: str) -> Summary | None:
+        """The summary of `cls.method`, for a call on an object known to be of class `cls`:
+        a class of this module (the method as that class or its nearest base here defines
+        it), or an imported class (its module's summary of it)."""
+        if cls in self.classes.methods:
+            owner = self.classes.defines(cls, method, real=True)
+            summary = self.local(f"{owner}.{method}") if owner is not None else None
+        elif self.external is not None and "." in cls:
+            summary = self.external(f"{cls}.{method}")
+        else:
+            summary = None
+        return summary if summary is not None and summary.method else None
+
+    def class_method_summaries(self) -> dict[str, Summary]:
+        """"Class.method" -> summary, for the methods of the module's classes that have one
+        (what other modules ask about their instances of these classes)."""
+        found = {}
+        for name in self._class_methods():
+            summary = self.local(name)
+            if summary is not None and summary.method:
+                found[name] = summary
+        return found
+
+    def _class_methods(self) -> dict[str, list[ScopeInfo]]:
+        if self._methods is None:
+            owner = self.classes.owner
+            self._methods = {}
+            for info in self.index.scopes:
+                if info.method and id(info.node) in owner:
+                    name = f"{owner[id(info.node)]}.{info.node.name}"
+                    self._methods.setdefault(name, []).append(info)
+        return self._methods
 
     def values_of(self, name: str) -> list[ast.expr]:
         """What the module binds to a module-level `NAME` or to `self.attr` in its classes'
@@ -267,6 +320,8 @@ class Helpers:
         """Parameter index -> the argument the call passes for it."""
         offset = 1 if summary.method else 0
         bound: dict[int, ast.expr] = {}
+        if summary.method and isinstance(call.func, ast.Attribute) and summary.params:
+            bound[0] = call.func.value  # the receiver is the first parameter
         for index, arg in enumerate(call.args):
             if isinstance(arg, ast.Starred):
                 break
@@ -346,7 +401,7 @@ class Helpers:
         on an unfinished outer one is kept provisional until that one is done."""
         if name in self._done:
             return self._done[name]
-        infos = self._by_name.get(name)
+        infos = self._by_name.get(name) or ("." in name and self._class_methods().get(name))
         if not infos:
             return None
         if name in self._active:
@@ -574,16 +629,25 @@ def _opener(scope: Scope, index: dict[str, int]) -> OpenFact | None:
     for value, at, is_yield in scope.returns:
         pair = isinstance(value, ast.Tuple) and len(value.elts) == 2
         handle = value.elts[0] if pair else value
-        for site in scope.writes:
+        for site in (*scope.writes, *scope.mode_opens):
             if site.kind not in ("file", "raw-file"):
                 continue
-            if handle is not site.call and scope.keys.key(handle) not in site.handle_keys:
+            if scope.keys.unwrap(handle) is not site.call \
+                    and scope.keys.key(handle) not in site.handle_keys:
                 continue
             path = next((index[key] for key in sorted(site.path_keys) if key in index), None)
+            attr = None
+            owner = site.path_expr
+            if isinstance(owner, ast.Attribute) and scope.keys.key(owner.value) in index:
+                # `open(self.path, "w")`: an attribute of a parameter (which may name the
+                # file too, as a pathlib object would: that is for the caller to add).
+                path, attr = index[scope.keys.key(owner.value)], owner.attr
             synced = is_yield and any(
                 sync.kind == "handle" and sync.target in site.handle_keys and sync.pos > at
                 for sync in scope.syncs)
-            return OpenFact(path, synced, pair, site.kind == "file")
+            mode = next((index[name] for name in sorted(scope.mode_params) if name in index),
+                        None)
+            return OpenFact(path, synced, pair, site.kind == "file", attr, mode)
     return None
 
 

@@ -101,6 +101,10 @@ RUNS: dict[str, Run] = {
         "f = AtomicFile(d + '/c.txt'); f.write('one'); f.write('two'); f.commit()", ("c.txt",)
     ),
     "handle_name_source": Run("save_text(d + '/h.txt', 'named')", ("h.txt",)),
+    "method_on_object": Run(
+        "set_content(FilePath(d + '/c.bin'), b'content'); save(d + '/s.bin', b'saved')",
+        ("c.bin", "s.bin"),
+    ),
     "written_in_either_branch": Run(
         "save(d + '/x.txt', 'first', ''); save(d + '/y.txt', '', 'second')", ("x.txt", "y.txt")
     ),
