@@ -194,8 +194,7 @@ class Project:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.fingerprint = cache_mod.fingerprint(replace(
-            config, select=(), ignore=(), exclude=(), use_cache=True))
+        self.fingerprint = cache_mod.fingerprint(replace(config, use_cache=True))
         self.cache: cache_mod.SummaryCache | None = None
         self._done: dict[str, ModuleFacts] = {}
         self._hashes: dict[str, str | None] = {}
@@ -555,7 +554,11 @@ _PROJECTS: dict[Config, Project] = {}
 
 
 def project_for(config: Config) -> Project:
-    """The process's `Project` for a configuration (workers keep theirs between files)."""
+    """The process's `Project` for a configuration (workers keep theirs between files). Only
+    the helpers named and whether to cache can change summaries: configurations that differ
+    in the rest (selection, fix safety, size limits) share one, and one cache."""
+    config = replace(config, select=(), ignore=(), exclude=(), max_file_size=None,
+                     unsafe_fixes=False)
     project = _PROJECTS.get(config)
     if project is None:
         project = _PROJECTS[config] = Project(config)

@@ -91,6 +91,16 @@ def test_flake8_gives_what_check_gives(root: Path, capsys) -> None:
     assert flake8(root, "pkg") == findings
 
 
+def test_flake8_reads_the_summaries_check_wrote(root: Path, capsys) -> None:
+    # The command offers unsafe fixes to its own filter, flake8 offers none: neither that
+    # nor selection may key the cache, or the editor would summarise everything again.
+    check(capsys, "--select", "DUR101")
+    written = set(entries(root))
+    assert written
+    flake8(root, "pkg")
+    assert set(entries(root)) == written
+
+
 def test_flake8_on_an_unsaved_buffer_reads_the_other_modules_from_disk(
         root: Path, capsys) -> None:
     caller = root / "pkg" / "callers" / "absolute.py"
