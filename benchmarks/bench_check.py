@@ -14,6 +14,10 @@ and deliberately broken files included.
               one copy's
   peak RSS    of the largest process of a run (the command or one of its workers)
 
+Each of `--repeat` rounds runs every measurement once, in turn, the floor first; each figure
+is the best of its rounds. The speed of a shared machine drifts over minutes, so a ratio must
+compare runs made close together, not the floor of one minute with the check of another.
+
 Run: python benchmarks/bench_check.py [--repeat 3] [--root DIR] [--no-flake8] [--no-scale]
 """
 from __future__ import annotations
@@ -76,6 +80,14 @@ def best_of(repeat: int, work: Callable[[], object],
         walls.append(time.perf_counter() - wall)
         cpus.append(cpu_seconds() - cpu)
     return min(walls), min(cpus)
+
+
+_UNMEASURED = (float("inf"), float("inf"))
+
+
+def min_pair(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    """The smaller wall time and the smaller CPU time of two measurements."""
+    return min(a[0], b[0]), min(a[1], b[1])
 
 
 def parse_all(files: Sequence[str]) -> int:
@@ -169,7 +181,6 @@ def measure(corpus: str, work: str, args: argparse.Namespace) -> dict:
         with open(path, "rb") as fh:
             prefiltered += may_have_findings(fh.read())
     failures = parse_all(files)
-    floor = best_of(repeat, lambda: parse_all(files))
     jobs = default_jobs()
     runs = Runs()
     cold = functools.partial(clear_caches, corpus)
@@ -177,32 +188,37 @@ def measure(corpus: str, work: str, args: argparse.Namespace) -> dict:
     def check(name: str, jobs: int | None, *options: str) -> Callable[[], None]:
         return lambda: runs.run(name, check_argv(corpus, jobs, *options), corpus)
 
-    timings: dict[str, tuple[float, float]] = {}
     rows = [
         ("check --jobs 1, cold cache", check("j1 cold", 1), cold),
-        ("check --jobs 1, warm cache", check("j1 warm", 1), None),
+        ("check --jobs 1, warm cache", check("j1 warm", 1), None),  # warmed by the row above
         ("check --jobs 1 --no-cache", check("j1 no-cache", 1, "--no-cache"), None),
         (f"check --jobs {jobs} (default), cold", check("jN cold", None), cold),
         (f"check --jobs {jobs} (default), warm", check("jN warm", None), None),
     ]
-    for name, work_, before in rows:
-        if before is None:
-            work_()  # warm the cache (a no-op run for --no-cache)
-        timings[name] = best_of(repeat, work_, before)
     if not args.no_flake8:
         for name, plugin in (("flake8 without the plugin", False),
                              ("flake8 with the plugin, warm", True)):
             argv = flake8_argv(corpus, plugin)
-            timings[name] = best_of(repeat, lambda: runs.run(name, argv, corpus))
-    scale = None
+            rows.append((name, functools.partial(runs.run, name, argv, corpus), None))
+    copies = []
     if not args.no_scale:
         copies = [os.path.join(work, "x4", str(n)) for n in range(4)]
         for copy in copies:
             copy_corpus(corpus, copy)
         big = os.path.join(work, "x4")
-        timings["4x project: check --jobs 1, cold"] = best_of(
-            repeat, lambda: runs.run("x4 cold", check_argv(big, 1), big),
-            lambda: clear_caches(*copies))
+        rows.append(("4x project: check --jobs 1, cold",
+                     lambda: runs.run("x4 cold", check_argv(big, 1), big),
+                     lambda: clear_caches(*copies)))
+    # Rounds of every measurement in turn, the floor first: this machine's speed drifts over
+    # minutes, and each ratio should compare runs made close together.
+    floor = _UNMEASURED
+    timings: dict[str, tuple[float, float]] = {}
+    for _ in range(repeat):
+        floor = min_pair(floor, best_of(1, lambda: parse_all(files)))
+        for name, work_, before in rows:
+            timings[name] = min_pair(timings.get(name, _UNMEASURED), best_of(1, work_, before))
+    scale = None
+    if copies:
         scale = (timings["4x project: check --jobs 1, cold"][1]
                  / timings["check --jobs 1, cold cache"][1])
 
