@@ -260,15 +260,21 @@ class Project:
             return None, None
         return self._facts(path), path
 
-    def has_summaries(self, location: Location, module: str, name: str | None) -> bool:
+    def has_summaries(self, location: Location, module: str, name: str | None,
+                      data: bytes) -> bool:
         """Whether `from module import name` (or, with no name, `import module`) binds
-        anything with a summary: a function that has one, or a module with any."""
+        anything whose summary acts (writes, renames, syncs) that the file's bytes may call:
+        the function itself, or a function of the module called as `.name(` (every file
+        imports os; few call its `fdopen`). Converters alone cannot make a finding."""
         if name is not None:
-            if self.summary(location, f"{module}.{name}") is not None:
-                return True
+            summary = self.summary(location, f"{module}.{name}")
+            if summary is not None:
+                return summary.acts
             module = f"{module}.{name}"
         facts, _ = self.module_facts(location, module)
-        return bool(facts and facts.summaries)
+        return facts is not None and any(
+            summary.acts and b".%s(" % function.encode() in data
+            for function, summary in facts.summaries.items())
 
     # -- summarising modules --------------------------------------------------------------
 
@@ -509,11 +515,11 @@ def imports_summarised(data: bytes, path: str, config: Config) -> bool:
                 continue
             module = absolute
         if name is not None:
-            if project.has_summaries(location, module, name):
+            if project.has_summaries(location, module, name, data):
                 return True
             continue
         parts = module.split(".")  # `import a.b` binds `a`: `a.f()` and `a.b.f()` both
-        if any(project.has_summaries(location, ".".join(parts[:n]), None)
+        if any(project.has_summaries(location, ".".join(parts[:n]), None, data)
                for n in range(1, len(parts) + 1)):
             return True
     return False

@@ -68,10 +68,16 @@ class Summary:
     temp: str | None = None
 
     @property
-    def useful(self) -> bool:
+    def acts(self) -> bool:
+        """A call of it may write, rename or sync by itself (or through the function it is
+        handed): what a file that does none of that in its own bytes can have findings by."""
         return bool(any(self.kinds) or self.syncs_dir or self.renames or self.opens
-                    or self.same_path is not None or self.calls is not None
-                    or self.temp is not None)
+                    or self.calls is not None or self.temp is not None)
+
+    @property
+    def useful(self) -> bool:
+        """It acts, or it is a converter (which matters beside a call that acts)."""
+        return self.acts or self.same_path is not None
 
     @property
     def writes(self) -> bool:
@@ -208,16 +214,6 @@ class Helpers:
         else:
             summary = None
         return summary if summary is not None and summary.method else None
-
-    def class_method_summaries(self) -> dict[str, Summary]:
-        """"Class.method" -> summary, for the methods of the module's classes that have one
-        (what other modules ask about their instances of these classes)."""
-        found = {}
-        for name in self._class_methods():
-            summary = self.local(name)
-            if summary is not None and summary.method:
-                found[name] = summary
-        return found
 
     def _class_methods(self) -> dict[str, list[ScopeInfo]]:
         if self._methods is None:

@@ -104,6 +104,10 @@ def replace_and_sync(fh):
 
 def log(message):
     print(message)
+
+
+def to_bytes(path):
+    return os.fsencode(path)
 """
 
 
@@ -112,8 +116,11 @@ def log(message):
     ("import pkg.helpers as h\nh.replace_and_sync(x)\n", True),
     ("from .helpers import replace_and_sync as r\nr(x)\n", True),
     ("from . import helpers\nhelpers.replace_and_sync(x)\n", True),
-    ("import pkg.helpers\n", True),
+    ("import pkg.helpers\npkg.helpers.replace_and_sync(x)\n", True),
+    ("import pkg.helpers\n", False),  # imported, never called
+    ("import pkg.helpers as h\nh.log(x)\n", False),  # only what has no summary is called
     ("from pkg.helpers import log\nlog(x)\n", False),  # nothing with a summary
+    ("from pkg.helpers import to_bytes\nto_bytes(x)\n", False),  # a converter alone
     ("from pkg.gone import replace_and_sync\n", False),  # a missing module
     ("import json\njson.dumps(x)\n", False),
 ])
