@@ -13,7 +13,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -192,6 +192,18 @@ _SCOPE_TYPES = frozenset(_SCOPES)
 _BLOCK_FIELDS = {kind: tuple(name for name in ("body", "orelse", "finalbody", "handlers", "cases")
                              if name in kind._fields)
                  for kind in _COMPOUND}
+
+
+def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement in a body, nested ones (blocks, functions, classes) included; no
+    expression is visited, which is what makes this several times cheaper than ast.walk."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        for name in _BLOCK_FIELDS.get(type(stmt), ()):
+            for block in _blocks_of(stmt, name):
+                stack.extend(reversed(block))
 
 
 def _blocks_of(stmt: ast.stmt, name: str) -> list[list[ast.stmt]]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from lint_rules.config import Config
 from lint_rules.engine.classes import ModuleClasses
-from lint_rules.engine.index import ModuleIndex, ScopeInfo
+from lint_rules.engine.index import ModuleIndex, ScopeInfo, statements
 from lint_rules.engine.names import Imports, Keys
 from lint_rules.engine.scope import (
     FSYNCS, RENAME_NAMES, RENAMES, TEMP_FILES, WRITE_NAMES, WRITERS, Collector, Scope, WriteSite,
@@ -734,7 +734,7 @@ def _bound_values(tree: ast.AST | None) -> dict[str, list[ast.expr]]:
             for member in stmt.body:
                 if not isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     continue
-                for node in ast.walk(member):
+                for node in statements(member.body):
                     if isinstance(node, ast.Assign) and len(node.targets) == 1 \
                             and isinstance(target := node.targets[0], ast.Attribute) \
                             and isinstance(target.value, ast.Name) and target.value.id == "self":
