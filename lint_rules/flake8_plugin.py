@@ -15,7 +15,7 @@ from typing import Any
 from lint_rules import __version__
 from lint_rules.deep import TooDeep, call_deep
 from lint_rules.engine.rules import analyze
-from lint_rules.engine.checker import exempt, file_exemption, may_have_findings
+from lint_rules.engine.checker import exempt, file_exemption, gc_paused, may_have_findings
 from lint_rules.config import config_for, split_names
 
 # flake8 option (its attribute) -> configuration field it overrides.
@@ -81,10 +81,15 @@ class DurableWritesChecker:
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         # Line noqa and flake8's --select/--ignore are flake8's own business here; the
         # pyproject's selection and our file-level noqa are ours, as in every face.
+        with gc_paused():  # as in the command: the modules this one calls may be parsed
+            findings = self._findings()
+        yield from findings
+
+    def _findings(self) -> list[tuple[int, int, str, type]]:
         source = "".join(self.lines)
         if not may_have_findings(source.encode("utf-8", "surrogatepass"), self.config,
                                  self.filename or None):
-            return
+            return []
         config = self.config
         exemption = file_exemption(source)
         try:
@@ -94,7 +99,9 @@ class DurableWritesChecker:
             # A plugin has no error channel of its own; say it rather than raise into flake8.
             print(f"{self.filename or '<file>'}: {self.name}: not analysed: {exc}",
                   file=sys.stderr)
-            return
-        for finding in findings:
-            if config.enabled(finding.code) and not exempt(finding, exemption):
-                yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)
+            return []
+        return [
+            (finding.line, finding.col, f"{finding.code} {finding.message}", type(self))
+            for finding in findings
+            if config.enabled(finding.code) and not exempt(finding, exemption)
+        ]
