@@ -74,10 +74,9 @@ class ModuleIndex:
         if cached is not None:
             return cached
         source = self.source
-        # The regular expression scans in C for the name followed by `(`; only those
-        # matches come back to Python, to drop the ends of longer names.
-        found = [at for at in (m.start() for m in _call_of(name).finditer(source))
-                 if not at or not (source[at - 1].isalnum() or source[at - 1] == "_")]
+        # The regular expression scans in C for the name followed by `(` (and not the end
+        # of a longer name); only those matches come back to Python.
+        found = [m.start() for m in _call_of(name).finditer(source)]
         if modules is not None and not (name in _PATH_METHODS and name not in _TWO_ARGS):
             found = [at for at in found if source[at - 1] != "." or _on_module_or_path(
                 source, at, at + len(name), name, modules)]
@@ -140,7 +139,10 @@ class ModuleIndex:
 
 @functools.lru_cache(maxsize=4096)
 def _call_of(name: str) -> re.Pattern[str]:
-    return re.compile(re.escape(name) + r"\s*\(")
+    # The name first, so that the search runs on its letters; the check that no letter,
+    # digit or `_` comes before it looks back from there.
+    literal = re.escape(name)
+    return re.compile(rf"{literal}(?<=(?<!\w){literal})\s*\(")
 
 
 _OWNER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
