@@ -10,7 +10,7 @@ from typing import TypeVar
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from lint_rules.engine.checker import check_source, gc_paused
+from lint_rules.engine.checker import check_source, expect, gc_paused
 from lint_rules.config import Config, PerFile, resolve
 from lint_rules.engine.findings import FileReport
 from lint_rules.files import SourceError, read_source
@@ -48,7 +48,19 @@ def check_file(path: str, config: Config | PerFile) -> FileReport:
 
 def check_paths(paths: Sequence[str], config: Config | PerFile,
                 jobs: int | None = None) -> list[FileReport]:
-    return map_files(check_file, paths, config, jobs)
+    if _pooled(paths, jobs):
+        return map_files(check_file, paths, config, jobs)
+    # One process: a file that another's check parses for its summaries is checked from
+    # that tree, not parsed a second time.
+    expect((path, resolve(config, path)) for path in paths)
+    try:
+        return map_files(check_file, paths, config, jobs)
+    finally:
+        expect(())
+
+
+def _pooled(paths: Sequence[str], jobs: int | None) -> bool:
+    return (jobs or default_jobs()) > 1 and len(paths) > POOL_THRESHOLD
 
 
 def map_files(work: Callable[[str, Config | PerFile], T], paths: Sequence[str],
@@ -56,7 +68,7 @@ def map_files(work: Callable[[str, Config | PerFile], T], paths: Sequence[str],
     """`work(path, config)` for every file, in worker processes when there are enough files;
     results sorted by their `path`. `work` must be a module-level function (it is pickled)."""
     jobs = jobs or default_jobs()
-    if jobs > 1 and len(paths) > POOL_THRESHOLD:
+    if _pooled(paths, jobs):
         workers = min(jobs, len(paths))
         chunksize = max(1, len(paths) // (workers * _CHUNKS_PER_WORKER))
         with ProcessPoolExecutor(max_workers=workers) as pool:

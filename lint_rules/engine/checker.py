@@ -9,15 +9,17 @@ import ast
 import contextlib
 import gc
 import io
+import os
 import re
 import tokenize
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from lint_rules.deep import TooDeep, call_deep
 from lint_rules.engine.rules import analyze
 from lint_rules.config import Config
 from lint_rules.engine.findings import FileReport, Finding
+from lint_rules.engine import project
 from lint_rules.engine.project import imports_summarised
 from lint_rules.engine.scope import RENAME_NAMES, SYNC_NAMES, WRITE_NAMES
 
@@ -153,10 +155,47 @@ def gc_paused() -> Iterator[None]:
         gc.enable()
 
 
+# The files this process is about to check, by absolute path: (the path as given, its
+# configuration). One of them that another's check parses for its summaries is checked then,
+# from that tree, and its report waits here (with the bytes it was made from).
+_AHEAD: dict[str, tuple[str, Config]] = {}
+_READY: dict[str, tuple[bytes, Config, FileReport]] = {}
+
+
+def expect(files: Iterable[tuple[str, Config]]) -> None:
+    """Say which files this process will check next (none: forget them)."""
+    _AHEAD.clear()
+    _READY.clear()
+    for path, config in files:
+        _AHEAD[os.path.abspath(path)] = (path, config)
+
+
+def _check_parsed(path: str, data: bytes, source: str, tree: ast.Module) -> None:
+    """project.py's hook: a module it parsed, its summaries final. One this process will
+    check is checked now, from the same tree."""
+    entry = _AHEAD.pop(path, None)
+    if entry is None:
+        return
+    given, config = entry
+    report = FileReport(path=given)
+    if may_have_findings(data, config, given):
+        report = _checked(report, config, source, tree)
+    _READY[path] = (data, config, report)
+
+
+project.on_parsed = _check_parsed
+
+
 def check_source(data: bytes, path: str, config: Config,
                  trees: list[ast.Module] | None = None) -> FileReport:
     """`trees`, where given, receives the parsed module (the fixer cuts it into statements
     without parsing the file once more)."""
+    if _AHEAD or _READY:
+        absolute = os.path.abspath(path)
+        _AHEAD.pop(absolute, None)  # being checked now
+        ready = _READY.pop(absolute, None)
+        if ready is not None and trees is None and ready[:2] == (data, config):
+            return ready[2]
     report = FileReport(path=path)
     if not may_have_findings(data, config, path):
         return report
@@ -171,6 +210,12 @@ def check_source(data: bytes, path: str, config: Config,
         return report
     if trees is not None:
         trees.append(tree)
+    return _checked(report, config, source, tree)
+
+
+def _checked(report: FileReport, config: Config, source: str, tree: ast.Module) -> FileReport:
+    """The report of a parsed file: its findings, as selected, offered and not silenced."""
+    path = report.path
     exemption = file_exemption(source)
     if exemption == ():
         return report

@@ -182,6 +182,13 @@ class ModuleFacts:
 
 Dep = tuple[str, str, "str | None", "str | None"]
 
+# A module parsed to be summarised: its index (tree and source), imports, top-level functions
+# and bytes.
+Parsed = tuple[ModuleIndex, Imports, set[str], bytes]
+# Told of each module parsed here, with its bytes, source and tree, once the run that parsed
+# it has ended and its summaries are final (the checker, to check it from the same tree).
+on_parsed: Callable[[str, bytes, str, ast.Module], None] | None = None
+
 
 class Project:
     """One process's summaries of other modules, for one configuration.
@@ -200,7 +207,7 @@ class Project:
         self._hashes: dict[str, str | None] = {}
         # The modules being solved: provisional facts, who asked for whom, what each used.
         self._pending: dict[str, ModuleFacts] = {}
-        self._parsed: dict[str, tuple[ModuleIndex, Imports, set[str]] | None] = {}
+        self._parsed: dict[str, Parsed | None] = {}
         self._askers: dict[str, set[str]] = {}
         self._direct: dict[str, set[Dep]] = {}
         self._rounds: dict[str, int] = {}
@@ -299,7 +306,7 @@ class Project:
         self._parsed[path] = parsed = _parse(path, locate(path))
         if parsed is None:
             return ModuleFacts()
-        _, imports, functions = parsed
+        _, imports, functions, _ = parsed
         return ModuleFacts({}, _exports(imports, functions))
 
     def _run(self) -> None:
@@ -323,8 +330,12 @@ class Project:
             facts.deps = frozenset(self._direct.get(path, ()))
             self._done[path] = facts
             self._store(path, facts)
+        parsed = [(path, p) for path, p in self._parsed.items() if p is not None]
         for state in (self._pending, self._parsed, self._askers, self._direct, self._rounds):
             state.clear()
+        if on_parsed is not None:  # after the state is cleared: the hook may start a run
+            for path, (index, _, _, data) in parsed:
+                on_parsed(path, data, index.source, index.scopes[0].node)
 
     def _summarise(self, path: str) -> ModuleFacts:
         """Summarise a module's functions (parsed once, however many rounds it takes). A
@@ -333,7 +344,7 @@ class Project:
         parsed = self._parsed[path]
         if parsed is None:
             return ModuleFacts()
-        index, imports, functions = parsed
+        index, imports, functions, _ = parsed
         location = locate(path)
         helpers = Helpers(index, imports, self.config, self.external(location))
         # Only what `module.name` can reach: methods and nested functions are summarised
@@ -525,7 +536,7 @@ def imports_summarised(data: bytes, path: str, config: Config) -> bool:
     return False
 
 
-def _parse(path: str, location: Location) -> tuple[ModuleIndex, Imports, set[str]] | None:
+def _parse(path: str, location: Location) -> Parsed | None:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -536,7 +547,7 @@ def _parse(path: str, location: Location) -> tuple[ModuleIndex, Imports, set[str
     except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError):
         return None
     index = index_module(tree, source)
-    return index, Imports(index.imports, location.package), _top_level_functions(tree)
+    return index, Imports(index.imports, location.package), _top_level_functions(tree), data
 
 
 def _top_level_functions(tree: ast.Module) -> set[str]:

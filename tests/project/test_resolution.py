@@ -159,3 +159,61 @@ def test_a_value_the_cache_cannot_hold_is_not_written(tmp_path: Path) -> None:
     store.store("k", {"summaries": {}})
     assert store.load("k") == {"summaries": {}}
     assert not [p for p in (tmp_path / cache.DIRNAME).iterdir() if p.name.startswith(".tmp")]
+
+
+WRITER_HELPERS = """\
+import os
+
+
+def replace_and_sync(fh):
+    fh.flush()
+    os.fsync(fh.fileno())
+
+
+def save(path, text):
+    with open(path + ".tmp", "w") as fh:
+        fh.write(text)
+    os.replace(path + ".tmp", path)
+"""
+
+CALLER = """\
+import os
+from pkg.helpers import replace_and_sync
+
+
+def store(path, data):
+    with open(path + ".tmp", "wb") as fh:
+        fh.write(data)
+        replace_and_sync(fh)
+    os.replace(path + ".tmp", path)
+"""
+
+
+def test_a_module_summarised_for_another_file_is_checked_from_the_same_tree(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from lint_rules import cli
+
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/a_caller.py": CALLER,
+                     "pkg/helpers.py": WRITER_HELPERS})
+    monkeypatch.chdir(tmp_path)
+    parsed: dict[str, int] = {}
+    real = ast.parse
+
+    def counting(source, filename="<unknown>", *args, **kwargs):
+        key = str(Path(filename).resolve())
+        parsed[key] = parsed.get(key, 0) + 1
+        return real(source, filename, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", counting)
+    # a_caller.py comes first: its check summarises helpers.py, whose own check then
+    # takes that tree instead of parsing the file again.
+    cli.main(["check", "--jobs", "1", "--no-cache", "pkg"])
+    together = capsys.readouterr().out
+    assert parsed[str(tmp_path / "pkg" / "helpers.py")] == 1
+    alone = []
+    for name in ("pkg/a_caller.py", "pkg/helpers.py"):
+        project.reset()
+        cli.main(["check", "--jobs", "1", "--no-cache", name])
+        alone += capsys.readouterr().out.splitlines()
+    assert together.splitlines() == alone
+    assert "pkg/helpers.py:10:10: DUR101" in together
