@@ -458,15 +458,15 @@ class _ScopeBuilder:
             elif isinstance(child, (ast.Return, ast.Yield)) and child.value is not None:
                 scope.returns.append((child.value, pos(child), isinstance(child, ast.Yield)))
         # Names this scope binds itself (parameters too) are not the module's.
-        self._local_names = {key for key, _, _ in scope.stores} | {
-            arg.arg for arg in ast.walk(node.args)
-            if isinstance(arg, ast.arg)} if hasattr(node, "args") else set()
+        args = [arg for arg in ast.walk(node.args) if isinstance(arg, ast.arg)] \
+            if hasattr(node, "args") else []
+        self._params = {arg.arg for arg in args}
+        self._local_names = {key for key, _, _ in scope.stores} | self._params
         self._classes_of: dict[str, str | None] = {}  # name or self.attr -> its class
         self._assigned: dict[str, list[ast.expr]] | None = None
         self._store_counts: Counter[str] = Counter()
-        self._annotations = {arg.arg: arg.annotation for arg in ast.walk(node.args)
-                             if isinstance(arg, ast.arg) and arg.annotation is not None} \
-            if hasattr(node, "args") else {}
+        self._annotations = {arg.arg: arg.annotation for arg in args
+                             if arg.annotation is not None}
         calls.sort(key=lambda item: pos(item[0]))
         for call, stmt in calls:
             self._call(scope, call, stmt)
@@ -616,11 +616,10 @@ class _ScopeBuilder:
     def _note_mode_param(self, scope: Scope, mode: ast.expr | None) -> bool:
         """`open(p, mode)`, `open(p, mode.replace("b", "") + "b")` with `mode` a parameter:
         whether this opens for writing is the caller's to say."""
-        if mode is None or not hasattr(scope.node, "args"):
+        if mode is None:
             return False
-        params = {arg.arg for arg in ast.walk(scope.node.args) if isinstance(arg, ast.arg)}
         named = {n.id for n in ast.walk(mode) if isinstance(n, ast.Name)}
-        if len(named) == 1 and named <= params:
+        if len(named) == 1 and named <= self._params:
             scope.mode_params |= named
             return True
         return False
