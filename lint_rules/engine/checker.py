@@ -20,14 +20,7 @@ from lint_rules.engine.rules import analyze
 from lint_rules.config import Config
 from lint_rules.engine.findings import FileReport, Finding
 from lint_rules.engine import project
-from lint_rules.engine.project import imports_summarised
-from lint_rules.engine.scope import RENAME_NAMES, SYNC_NAMES, WRITE_NAMES
-
-# Every finding needs an fsync (DUR103), or a rename and something that writes a file
-# (DUR101/102/105). Most files have neither, and a substring test is far cheaper than a parse.
-_SYNCING = tuple(name.encode() for name in SYNC_NAMES)
-_RENAMING = tuple(name.encode() for name in RENAME_NAMES)
-_WRITING = tuple(name.encode() for name in WRITE_NAMES)
+from lint_rules.engine.prefilter import may_have_findings
 
 # flake8's own pattern: a code list that does not parse (`# noqa: DUR`) means a bare noqa.
 _NOQA = re.compile(
@@ -66,27 +59,6 @@ def offered(finding: Finding, config: Config) -> Finding:
     if finding.fix is None or config.unsafe_fixes or finding.fix.applicability == "safe":
         return finding
     return replace(finding, fix=None)
-
-
-def may_have_findings(data: bytes, config: Config | None = None, path: str | None = None,
-                      ) -> bool:
-    """`path` given: also a file whose rename, write or sync may be a call of a function that
-    another module defines (one it imports that has a summary)."""
-    if any(token in data for token in _SYNCING):
-        return True
-    # Configured helpers rename or open under names of their own (a file's own helpers
-    # contain the calls above, so they need nothing here).
-    renaming, writing = _RENAMING, _WRITING
-    if config is not None and (config.rename_helpers or config.open_helpers):
-        renaming += _configured_tokens(config.rename_helpers)
-        writing += _configured_tokens(config.open_helpers)
-    if any(t in data for t in renaming) and any(t in data for t in writing):
-        return True
-    return path is not None and imports_summarised(data, path, config or Config())
-
-
-def _configured_tokens(names: tuple[str, ...]) -> tuple[bytes, ...]:
-    return tuple(name.partition(":")[0].rsplit(".", 1)[-1].encode() for name in names)
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

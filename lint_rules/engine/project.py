@@ -451,11 +451,16 @@ def scan_imports(data: bytes) -> list[tuple[int, str, str | None]]:
     """(level, module, name) for each name imported, read from the bytes without a parse:
     `import a.b as c` -> (0, "a.b", None), `from ..x import f` -> (2, "x", "f")."""
     found = []
-    for start in _import_starts(data):
-        text = _logical_line(data, start).decode("utf-8", "replace")
-        for statement in text.split(";"):
+    for line in import_lines(data):
+        for statement in line.decode("utf-8", "replace").split(";"):
             found += _names_of(statement.strip(" \t\r\n:"))
     return found
+
+
+def import_lines(data: bytes) -> list[bytes]:
+    """The logical lines that hold an import statement, from the keyword on, without their
+    comments (and whatever else follows a `;` on them)."""
+    return [_logical_line(data, start) for start in _import_starts(data)]
 
 
 def _import_starts(data: bytes) -> list[int]:
