@@ -91,13 +91,46 @@ def _rename_use(data: bytes, start: int, end: int) -> bool | bytes:
     if previous == b".":  # an attribute: `os.replace`, `p.rename(q)`, `s.replace(a, b)`
         if following != b"(" or not _two_or_more_arguments(data, after):
             return True
-        receiver = _name_ending_at(data, _skip_back(data, before - 1))
-        return receiver if receiver else False  # `"a".replace(...)`, `f(x).replace(...)`
+        return _receiver(data, _skip_back(data, before - 1))
     if previous and previous in _QUOTES and following == previous:  # getattr(os, "replace")
         return True
     if following == b"(":  # a call of the bare name: imported, aliased, or a local wrapper
         return _name_ending_at(data, before) != b"def"
     return data[start:end]  # prose, a keyword argument, or an import statement
+
+
+def _receiver(data: bytes, end: int) -> bool | bytes:
+    """What the receiver ending at `end` may be: its name, False where it is surely no
+    module (a string, a subscript, a call's result), True where the scan cannot tell (a
+    receiver on the line before, `(os).replace`)."""
+    name = _name_ending_at(data, end)
+    if name:
+        return name
+    last = data[end - 1:end]
+    if last and (last in _QUOTES or last in b"]}"):
+        return False
+    if last == b")":
+        opening = _opening_paren(data, end - 1)
+        return opening < 0 or not _name_ending_at(data, _skip_back(data, opening))
+    return True
+
+
+def _opening_paren(data: bytes, closing: int) -> int:
+    """Where the `(` that the `)` at `closing` closes is, or -1 when brackets inside do not
+    simply nest (strings are not read here)."""
+    depth, at = 0, closing
+    while at >= 0:
+        byte = data[at]
+        if byte == 0x29:  # )
+            depth += 1
+        elif byte == 0x28:  # (
+            depth -= 1
+            if not depth:
+                return at
+        elif byte in _QUOTES or byte == 0x23:  # a string or a comment: cannot tell
+            return -1
+        at -= 1
+    return -1
 
 
 def _skip(data: bytes, at: int) -> int:

@@ -109,6 +109,10 @@ MAY_RENAME = [
     "import pkg.store\npkg.store.replace(tmp, path)",
     "replace(tmp, path)",
     "os.replace(tmp, path) if x else None",
+    "(os\n    .replace(tmp, path))",
+    "(os).replace(tmp, path)",
+    "((os)).replace(tmp, path)",
+    "f(')').replace(a, b)",
 ]
 
 # Each cannot rename: the filter need not parse a file for it.
@@ -117,6 +121,9 @@ CANNOT_RENAME = [
     "name.replace(old, new, 1)",
     "'a-b'.replace('-', '_')",
     "f(x).replace(a, b)",
+    "f(g(x), y).replace(a, b)",
+    "self.name().replace(a, b)",
+    "{'a': 1}['a'].replace(a, b)",
     "text.replace(\n    old,\n    new,\n)",
     "parts[0].replace('\\\\', '/')",
     "# replace the file, then move on",
