@@ -7,6 +7,8 @@ report in it has to pass. It may let through files that hold nothing.
 """
 from __future__ import annotations
 
+import keyword
+
 from lint_rules.config import Config
 from lint_rules.engine.project import import_lines, imports_summarised
 from lint_rules.engine.scope import RENAME_NAMES, SYNC_NAMES, WRITE_NAMES
@@ -109,9 +111,10 @@ def _receiver(data: bytes, end: int) -> bool | bytes:
     last = data[end - 1:end]
     if last and (last in _QUOTES or last in b"]}"):
         return False
-    if last == b")":
+    if last == b")":  # `f(x).replace`: a call's result; `(os).replace`, `return (os)`: not
         opening = _opening_paren(data, end - 1)
-        return opening < 0 or not _name_ending_at(data, _skip_back(data, opening))
+        called = _name_ending_at(data, _skip_back(data, opening)) if opening >= 0 else b""
+        return not called or keyword.iskeyword(called.decode("ascii", "replace"))
     return True
 
 

@@ -459,7 +459,7 @@ def scan_imports(data: bytes) -> list[tuple[int, str, str | None]]:
 
 def import_lines(data: bytes) -> list[bytes]:
     """The logical lines that hold an import statement, from the keyword on, without their
-    comments (and whatever else follows a `;` on them)."""
+    comments (what follows a `;` on such a line is kept)."""
     return [_logical_line(data, start) for start in _import_starts(data)]
 
 

@@ -113,6 +113,7 @@ MAY_RENAME = [
     "(os).replace(tmp, path)",
     "((os)).replace(tmp, path)",
     "f(')').replace(a, b)",
+    "return (os).replace(tmp, path)",
 ]
 
 # Each cannot rename: the filter need not parse a file for it.
