@@ -136,8 +136,8 @@ def _opening_paren(data: bytes, closing: int) -> int:
     return -1
 
 
-def _skip(data: bytes, at: int) -> int:
-    while at < len(data) and data[at] in _BLANKS:
+def _skip(data: bytes, at: int, blanks: bytes = _BLANKS) -> int:
+    while at < len(data) and data[at] in blanks:
         at += 1
     return at
 
@@ -184,9 +184,7 @@ def _two_or_more_arguments(data: bytes, paren: int) -> bool:
                 return False
             depth -= 1
         elif byte == 0x2C and not depth:  # a comma: a second argument unless `)` follows
-            following = i + 1
-            while following < end and data[following] in b" \t\r\n":
-                following += 1
+            following = _skip(data, i + 1, b" \t\r\n")
             return following < end and data[following] not in b")#\\"
         elif byte in b"#\\":
             return False
