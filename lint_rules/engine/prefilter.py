@@ -8,6 +8,7 @@ report in it has to pass. It may let through files that hold nothing.
 from __future__ import annotations
 
 import keyword
+import re
 
 from lint_rules.config import Config
 from lint_rules.engine.project import import_lines, imports_summarised
@@ -22,6 +23,7 @@ _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 _BLANKS = b" \t"
 _QUOTES = b"'\""
 _OPENERS, _CLOSERS = b"([{", b")]}"
+_IMPORT_SEPARATORS = re.compile(rb"[\s,().]+")
 # Receivers a two-argument `.replace(` may rename on though no import of the file names
 # them: `os` used without an import of its own, and `self.replace(a, b)` of a class that
 # renames in a method of that name.
@@ -156,11 +158,11 @@ def _name_ending_at(data: bytes, end: int) -> bytes:
 
 
 def _import_words(data: bytes) -> frozenset[bytes]:
-    """Every word of the file's import statements: a superset of the names they bind."""
+    """Every word of the file's import statements (a superset of the names they bind), and
+    the receivers that count without an import."""
     words = set(_ALWAYS_RECEIVERS)
     for line in import_lines(data):
-        words.update(line.replace(b",", b" ").replace(b"(", b" ").replace(b")", b" ")
-                     .replace(b".", b" ").split())
+        words.update(_IMPORT_SEPARATORS.split(line))
     return frozenset(words)
 
 
