@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
+from collections.abc import Container
 
 # Calls that return the same file or path as their single argument.
 _TRANSPARENT = frozenset({
@@ -97,7 +98,7 @@ class Keys:
     """Canonical strings for the expressions of one scope."""
 
     def __init__(self, imports: Imports, scope_nodes: list[ast.AST],
-                 converters: frozenset[str] = frozenset()) -> None:
+                 converters: Container[str] = frozenset()) -> None:
         self.imports = imports
         self.converters = converters  # the module's own `to_bytes(p)` and the like
         self.aliases: dict[str, ast.expr] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -26,7 +26,7 @@ Pos = tuple[int, ...]
 class CallModel(Protocol):
     """What the scope builder asks about calls it does not know itself (summaries.Helpers)."""
 
-    converters: frozenset[str]  # local names of functions that return their argument's path
+    converters: Container[str]  # local names of functions that return their argument's path
 
     def summary_for(self, call: ast.Call, qualified: str | None) -> Summary | None: ...
 

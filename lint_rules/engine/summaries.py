@@ -131,40 +131,37 @@ class Helpers:
         self._provisional: dict[str, Summary | None] = {}
         self._active: dict[str, int] = {}  # names being summarised -> depth
         self._lowest = _NONE  # the lowest active depth read since a summary began
-        functions = [info for info in index.scopes if info.is_function]
+        self._functions = functions = [info for info in index.scopes if info.is_function]
         self._by_name: dict[str, list[ScopeInfo]] = {}
         for info in functions:
             self._by_name.setdefault(info.node.name, []).append(info)
         self._names = [*self._by_name, *self._aliases]
         # Lines that call what renames, writes or syncs by itself: the seeds of everything.
         modules = imports.modules
-        self.renaming = index.lines_calling(
-            RENAME_NAMES | set(self._rename_aliases())
-            | {n.rsplit(".", 1)[-1] for n in self.rename_helpers}
-            | imports.local_names_of(RENAMES), modules)
-        self.writing = index.lines_calling(
-            WRITE_NAMES | self.configured_names | imports.local_names_of(WRITERS), modules)
-        self._syncing = index.lines_calling(self._sync_names | imports.local_names_of(FSYNCS))
+        self._own = {
+            "renaming": index.lines_calling(
+                RENAME_NAMES | set(self._rename_aliases())
+                | {n.rsplit(".", 1)[-1] for n in self.rename_helpers}
+                | imports.local_names_of(RENAMES), modules),
+            "writing": index.lines_calling(
+                WRITE_NAMES | self.configured_names | imports.local_names_of(WRITERS), modules),
+            "syncing": index.lines_calling(self._sync_names | imports.local_names_of(FSYNCS)),
+        }
         if imports.method_aliases:
             self._add_method_alias_lines(index, imports.method_aliases)
-        imported = self._imported_calls() if external is not None else None
-        if imported is not None:
-            # Calls of other modules' helpers seed the same lists as calls of os.replace do.
-            self.renaming = _with_lines(self.renaming, imported, _renames_anything)
-            self.writing = _with_lines(self.writing, imported, _writes_anything)
-            self._syncing = _with_lines(self._syncing, imported, _syncs_anything)
-        # Names whose calls may rename: every scope asks, so they are found once, by name.
-        self._renamers = {info.node.name for info in self._may_rename(functions)}
-        self._renamers |= set(self._rename_aliases())
+        # Calls of other modules' helpers seed the same lists as calls of os.replace do, but
+        # each is asked about only when a scope that spans it is: asking summarises the
+        # callee's module, and a module calls far more than the few functions that matter.
+        self._sites = self._imported_sites() if external is not None else []
+        self._site_lines = [site[0] for site in self._sites or ()]
+        self._callees = _Callees(external)
+        self._seeds: dict[str, list[int] | None] = {}
+        self._renamers: set[str] | None = None  # names whose calls may rename, found once
         self._rename_lines: list[tuple[str, list[int] | None]] | None = None
         self._any_renamer_line: list[int] | None = [-1]  # not computed yet
-        self.converters = _converters(functions, imports)
-        if imported is not None:
-            # Another module's `to_bytes(p)`, called by its plain name: the same path, as the
-            # module's own converters are.
-            self.converters |= {local for _, local, attrs, summary in imported
-                                if not attrs and summary.same_path == 0
-                                and local not in imports.modules}
+        # Another module's `to_bytes(p)`, called by its plain name, is the same path, as the
+        # module's own converters are.
+        self.converters = _Converters(_converters(functions, imports), imports, self._callees)
 
     @property
     def summaries(self) -> Mapping[str, Summary]:
@@ -182,12 +179,46 @@ class Helpers:
     def _add_method_alias_lines(self, index: ModuleIndex, aliases: dict[str, str]) -> None:
         """Calls of `self.osrename(...)` seed the lists as calls of `os.rename` do."""
         for seeds, known in (("renaming", RENAMES), ("writing", WRITERS),
-                             ("_syncing", FSYNCS)):
+                             ("syncing", FSYNCS)):
             names = {name for name, qualified in aliases.items() if qualified in known}
-            lines = getattr(self, seeds)
+            lines = self._own[seeds]
             if names and lines is not None:
                 more = index.lines_calling(names)
-                setattr(self, seeds, sorted({*lines, *more}) if more else lines)
+                self._own[seeds] = sorted({*lines, *more}) if more else lines
+
+    @property
+    def renaming(self) -> list[int] | None:
+        """The lines that rename by themselves or through another module's function."""
+        return self._seed_lines("renaming", _renames_anything)
+
+    @property
+    def writing(self) -> list[int] | None:
+        """The lines that write a file by themselves or through another module's function."""
+        return self._seed_lines("writing", _writes_anything)
+
+    def _seed_lines(self, kind: str, does: Callable[[Summary], bool]) -> list[int] | None:
+        if kind not in self._seeds:
+            lines = self._own[kind]
+            if lines is not None and self._sites is None:
+                lines = None  # no source to find the calls in: every line may
+            elif lines is not None:
+                more = [site[0] for site in self._sites
+                        if (summary := self._callees.of(site)) is not None and does(summary)]
+                lines = sorted({*lines, *more}) if more else lines
+            self._seeds[kind] = lines
+        return self._seeds[kind]
+
+    def _calls_acting_import(self, info: ScopeInfo) -> bool:
+        """Whether the scope calls an imported function whose summary says it acts."""
+        if self._sites is None:
+            return True
+        i = bisect.bisect_left(self._site_lines, info.start)
+        while i < len(self._sites) and self._site_lines[i] <= info.end:
+            summary = self._callees.of(self._sites[i])
+            if summary is not None and summary.acts:
+                return True
+            i += 1
+        return False
 
     # -- methods called on objects whose class is known ------------------------------------
 
@@ -243,7 +274,7 @@ class Helpers:
         # calling a renamer are found once, then only scopes spanning one look closer.
         if kind == "rename":
             if self._any_renamer_line == [-1]:
-                self._any_renamer_line = self.index.lines_calling(self._renamers)
+                self._any_renamer_line = self.index.lines_calling(self._renamer_names())
             if not info.spans_any(self._any_renamer_line):
                 return False
             return any(info.spans_any(lines) and self._does(kind, name)
@@ -256,7 +287,7 @@ class Helpers:
         if self.renaming is None:
             return None
         if self._any_renamer_line == [-1]:
-            self._any_renamer_line = self.index.lines_calling(self._renamers)
+            self._any_renamer_line = self.index.lines_calling(self._renamer_names())
         if not self._any_renamer_line:
             return self.renaming
         lines = set(self.renaming)
@@ -267,11 +298,18 @@ class Helpers:
                 lines.update(called)
         return sorted(lines)
 
+    def _renamer_names(self) -> set[str]:
+        """Names whose calls may rename: every scope asks, so they are found once, by name."""
+        if self._renamers is None:
+            self._renamers = {info.node.name for info in self._may_rename(self._functions)}
+            self._renamers |= set(self._rename_aliases())
+        return self._renamers
+
     def _renamer_lines(self) -> list[tuple[str, list[int] | None]]:
         """(name, the lines calling it) for each name that may rename (they are few)."""
         if self._rename_lines is None:
             found = []
-            for name in sorted(self._renamers):
+            for name in sorted(self._renamer_names()):
                 lines = self.index.lines_calling({name})
                 if lines is not None:
                     defs = {info.node.lineno for info in self._by_name.get(name, ())}
@@ -362,17 +400,16 @@ class Helpers:
         return self.external is not None and isinstance(func, ast.Name) \
             and func.id in self.imports.local_to_qualified
 
-    def _imported_calls(self) -> list[tuple[int, str, str, Summary]] | None:
-        """(line, local name, `.attr` path after it, callee summary) for each call of an
-        imported name (`f(...)`, `mod.f(...)`) that has a summary; None where there is no
-        source to search (every line may)."""
+    def _imported_sites(self) -> list[tuple[int, str, str, str]] | None:
+        """(line, local name, `.attr` path after it, qualified name) for each call of an
+        imported name (`f(...)`, `mod.f(...)`), by line; None where there is no source to
+        search (every line may)."""
         source = self.index.source
         if source is None:
             return None
         starts = self.index.line_starts()
         found = []
         for local, qualified in self.imports.local_to_qualified.items():
-            known: dict[str, Summary | None] = {}
             at = source.find(local)
             while at != -1:
                 end = at + len(local)
@@ -380,12 +417,9 @@ class Helpers:
                 call = _CALLED_AFTER.match(source, end)
                 if call is not None and not (before.isalnum() or before in "_."):
                     attrs = "".join(call.group(1).split())
-                    if attrs not in known:
-                        known[attrs] = self.external(qualified + attrs)
-                    if known[attrs] is not None:
-                        line = bisect.bisect_right(starts, at)
-                        found.append((line, local, attrs, known[attrs]))
+                    found.append((bisect.bisect_right(starts, at), local, attrs, qualified))
                 at = source.find(local, end)
+        found.sort()
         return found
 
     # -- summaries, on demand ---------------------------------------------------------------
@@ -445,9 +479,10 @@ class Helpers:
         """Whether a function can do anything a summary records, without building its scope:
         it calls something that renames, writes or syncs by itself, is a one-line converter
         or a forwarder, or calls a function of the module whose summary says something."""
-        if info.spans_any(self.renaming) or info.spans_any(self.writing) \
-                or info.spans_any(self._syncing) or _is_converter_shape(info.node) \
-                or _may_forward(info.node):
+        seeds = self._own
+        if info.spans_any(seeds["renaming"]) or info.spans_any(seeds["writing"]) \
+                or info.spans_any(seeds["syncing"]) or _is_converter_shape(info.node) \
+                or _may_forward(info.node) or self._calls_acting_import(info):
             return True
         own = info.node.name
         return any(self.local(name) is not None
@@ -494,20 +529,6 @@ def _writes_anything(summary: Summary) -> bool:
     return bool(summary.writes or summary.opens)
 
 
-def _syncs_anything(summary: Summary) -> bool:
-    return summary.syncs_dir or any(summary.kinds)
-
-
-def _with_lines(lines: list[int] | None, calls: list[tuple[int, str, str, Summary]] | None,
-                does: Callable[[Summary], bool]) -> list[int] | None:
-    """`lines` and the lines of the calls whose callee `does` it; None stays None (every
-    line may)."""
-    if lines is None or calls is None:
-        return None
-    more = [line for line, _, _, summary in calls if does(summary)]
-    return sorted({*lines, *more}) if more else lines
-
-
 class _Summaries(Mapping[str, Summary]):
     """`Helpers.summaries`: name -> Summary of every function (and alias) that does
     something a summary records, computed on first access."""
@@ -530,6 +551,42 @@ class _Summaries(Mapping[str, Summary]):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+
+class _Callees:
+    """The summaries of other modules' functions that a module calls, each asked once. Kept
+    apart from Helpers so that what holds it (a scope's Keys, through `_Converters`) holds no
+    tree: a cycle through one keeps every tree alive until the cyclic collector."""
+
+    def __init__(self, external: Callable[[str], Summary | None] | None) -> None:
+        self._external = external
+        self._known: dict[str, Summary | None] = {}
+
+    def of(self, site: tuple[int, str, str, str]) -> Summary | None:
+        """The callee's summary for a call site (line, local name, `.attr` path, qualified)."""
+        callee = site[3] + site[2]
+        if callee not in self._known:
+            self._known[callee] = self._external(callee) if self._external else None
+        return self._known[callee]
+
+
+class _Converters:
+    """`Helpers.converters`: the module's own converters, and imported names whose summary
+    says they return their path converted (asked when a call of one is read)."""
+
+    def __init__(self, own: frozenset[str], imports: Imports, callees: _Callees) -> None:
+        self._own = own
+        self._imports = imports
+        self._callees = callees
+
+    def __contains__(self, name: object) -> bool:
+        if name in self._own:
+            return True
+        qualified = self._imports.local_to_qualified.get(name)
+        if qualified is None or name in self._imports.modules:
+            return False
+        summary = self._callees.of((0, name, "", qualified))
+        return summary is not None and summary.same_path == 0
 
 
 def _converters(functions: list[ScopeInfo], imports: Imports) -> frozenset[str]:

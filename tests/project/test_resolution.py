@@ -217,3 +217,37 @@ def test_a_module_summarised_for_another_file_is_checked_from_the_same_tree(
         alone += capsys.readouterr().out.splitlines()
     assert together.splitlines() == alone
     assert "pkg/helpers.py:10:10: DUR101" in together
+
+
+def test_a_module_is_read_only_as_far_as_the_calls_asked_about_reach(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caller asks about `write_state`; the module's class calls `pkg.remote` in a method
+    nothing asks about, so pkg/remote.py is never parsed."""
+    write(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/remote.py": "def fetch(url):\n    return url\n",
+        "pkg/helpers.py": (
+            "from pkg import remote\n\n\n"
+            "def write_state(path, text):\n"
+            "    with open(path, 'w') as fh:\n"
+            "        fh.write(text)\n\n\n"
+            "class Client:\n"
+            "    def get(self, url):\n"
+            "        return remote.fetch(url)\n"),
+        "pkg/caller.py": (
+            "from pkg.helpers import write_state\n\n\n"
+            "def store(path, text):\n"
+            "    write_state(path + '.tmp', text)\n"),
+    })
+    parsed: list[str] = []
+    real = ast.parse
+
+    def recording(source, filename="<unknown>", *args, **kwargs):
+        parsed.append(Path(filename).name)
+        return real(source, filename, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", recording)
+    data = (tmp_path / "pkg" / "caller.py").read_bytes()
+    config = Config(use_cache=False)
+    assert may_have_findings(data, config, str(tmp_path / "pkg" / "caller.py"))
+    assert parsed == ["helpers.py"]
