@@ -14,9 +14,17 @@ from lint_rules.config import Config
 from lint_rules.engine.project import import_lines, imports_summarised
 from lint_rules.engine.scope import RENAME_NAMES, SYNC_NAMES, WRITE_NAMES
 
-_SYNCING = tuple(name.encode() for name in SYNC_NAMES)
-_RENAMING = tuple(name.encode() for name in RENAME_NAMES)
-_WRITING = tuple(name.encode() for name in WRITE_NAMES)
+
+def _searched(names: frozenset[str]) -> tuple[bytes, ...]:
+    """The bytes to look for so that a file holding any of `names` is found: none that holds
+    another (`open` finds `fdopen`), the short and common first (most files stop there)."""
+    tokens = sorted({name.encode() for name in names}, key=lambda t: (len(t), t))
+    return tuple(t for t in tokens if not any(o != t and o in t for o in tokens))
+
+
+_SYNCING = _searched(SYNC_NAMES)
+_RENAMING = tuple(sorted(name.encode() for name in RENAME_NAMES))
+_WRITING = _searched(WRITE_NAMES)
 
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
                         + bytes(range(0x80, 0x100)))  # UTF-8 of non-ASCII identifiers

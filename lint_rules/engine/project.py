@@ -146,28 +146,38 @@ def search_path(root: str) -> tuple[str, ...]:
 def resolve(module: str, search: tuple[str, ...]) -> str | None:
     """The source file of a dotted module name, or None (missing, compiled, not a file).
     Each package is looked for in its parent's directories: no parent is imported."""
-    parts = module.split(".")
-    folders = list(search)
-    try:
-        for i in range(len(parts)):
-            spec = PathFinder.find_spec(".".join(parts[: i + 1]), folders)
-            if spec is None:
-                return None
-            if i == len(parts) - 1:
-                break
-            if spec.origin is None:  # a namespace package: its portions, by path
-                folders = [os.path.join(f, parts[i]) for f in folders
-                           if os.path.isdir(os.path.join(f, parts[i]))]
-            elif spec.submodule_search_locations is None:
-                return None  # a module, not a package
-            else:
-                folders = list(spec.submodule_search_locations)
-    except Exception:  # noqa: BLE001 - a path hook's surprise: the module is not found
-        return None
+    parent, _, name = module.rpartition(".")
+    folders = _submodule_folders(parent, search) if parent else search
+    spec = _find(name, folders) if folders else None
     origin = getattr(spec, "origin", None)
     if not origin or not origin.endswith(".py") or not os.path.isfile(origin):
         return None
     return os.path.abspath(origin)
+
+
+@functools.lru_cache(maxsize=4096)
+def _submodule_folders(package: str, search: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Where the submodules of a package are looked for; None when it is no package. Found
+    once a package: `from pkg import name` asks whether `pkg.name` is a module for every
+    name imported."""
+    parent, _, name = package.rpartition(".")
+    folders = _submodule_folders(parent, search) if parent else search
+    spec = _find(name, folders) if folders else None
+    if spec is None:
+        return None
+    if spec.origin is None:  # a namespace package: its portions, by path
+        return tuple(os.path.join(f, name) for f in folders
+                     if os.path.isdir(os.path.join(f, name)))
+    if spec.submodule_search_locations is None:
+        return None  # a module, not a package
+    return tuple(spec.submodule_search_locations)
+
+
+def _find(name: str, folders: tuple[str, ...]):
+    try:
+        return PathFinder.find_spec(name, list(folders))
+    except Exception:  # noqa: BLE001 - a path hook's surprise: the module is not found
+        return None
 
 
 @dataclass
@@ -439,8 +449,9 @@ def _exports(imports: Imports, functions: set[str]) -> dict[str, str]:
 # -- the byte pre-filter's question --------------------------------------------------------
 
 # Where an import statement starts: a line, or after `;` or a compound statement's `:`. The
-# keyword is searched for (a literal is fast to find), what comes before it checked after.
-_IMPORT_KEYWORD = re.compile(rb"from(?=[ \t.])|import[ \t]")
+# keywords are searched for (each a literal: the regular expression engine finds one fast,
+# an alternation of the two it tries at every byte), what comes before them checked after.
+_IMPORT_KEYWORDS = (re.compile(rb"from(?=[ \t.])"), re.compile(rb"import[ \t]"))
 _STATEMENT_BREAKS = frozenset(b"\n;:")
 _FROM = re.compile(r"from\s*(\.*)\s*([\w.]*)\s+import\s+(.*)", re.S)
 _IMPORT = re.compile(r"import\s+(.*)", re.S)
@@ -467,8 +478,8 @@ def _import_starts(data: bytes) -> list[int]:
     """Offsets of the import keywords that begin a statement: only blanks between them and
     the start of the line, a `;` or a `:`."""
     starts = []
-    for match in _IMPORT_KEYWORD.finditer(data):
-        at = match.start()
+    found = [match.start() for keyword in _IMPORT_KEYWORDS for match in keyword.finditer(data)]
+    for at in sorted(found):
         while at and data[at - 1] in b" \t":
             at -= 1
         if not at or data[at - 1] in _STATEMENT_BREAKS:
@@ -590,6 +601,6 @@ def project_for(config: Config) -> Project:
 def reset() -> None:
     """Forget every summary of this process (tests that edit modules between runs)."""
     _PROJECTS.clear()
-    for cached in (locate, project_root, search_path, resolve, _is_package_dir,
-                   _installed_path, _site_dirs, cache_mod.cache_at):
+    for cached in (locate, project_root, search_path, resolve, _submodule_folders,
+                   _is_package_dir, _installed_path, _site_dirs, cache_mod.cache_at):
         cached.cache_clear()
