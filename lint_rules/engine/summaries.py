@@ -28,7 +28,8 @@ from lint_rules.engine.classes import ModuleClasses
 from lint_rules.engine.index import ModuleIndex, ScopeInfo, statements
 from lint_rules.engine.names import Imports, Keys
 from lint_rules.engine.scope import (
-    FSYNCS, RENAME_NAMES, RENAMES, TEMP_FILES, WRITE_NAMES, WRITERS, Collector, Scope, WriteSite,
+    FSYNCS, READ_BY_DEFAULT, RENAME_NAMES, RENAMES, TEMP_FILES, WRITE_NAMES, WRITERS, Collector,
+    Scope, WriteSite,
 )
 
 
@@ -138,13 +139,17 @@ class Helpers:
         self._names = [*self._by_name, *self._aliases]
         # Lines that call what renames, writes or syncs by itself: the seeds of everything.
         modules = imports.modules
+        writers = WRITE_NAMES | self.configured_names | imports.local_names_of(WRITERS)
+        # Every name whose call seeds the writing lines (`self.osopen(...)` too).
+        self._write_names = writers | {name for name, qualified in imports.method_aliases.items()
+                                       if qualified in WRITERS}
+        self._may_write: list[int] | None | bool = False  # not computed yet
         self._own = {
             "renaming": index.lines_calling(
                 RENAME_NAMES | set(self._rename_aliases())
                 | {n.rsplit(".", 1)[-1] for n in self.rename_helpers}
                 | imports.local_names_of(RENAMES), modules),
-            "writing": index.lines_calling(
-                WRITE_NAMES | self.configured_names | imports.local_names_of(WRITERS), modules),
+            "writing": index.lines_calling(writers, modules),
             "syncing": index.lines_calling(self._sync_names | imports.local_names_of(FSYNCS)),
         }
         if imports.method_aliases:
@@ -480,13 +485,31 @@ class Helpers:
         it calls something that renames, writes or syncs by itself, is a one-line converter
         or a forwarder, or calls a function of the module whose summary says something."""
         seeds = self._own
-        if info.spans_any(seeds["renaming"]) or info.spans_any(seeds["writing"]) \
+        if info.spans_any(seeds["renaming"]) or info.spans_any(self._writing_lines()) \
                 or info.spans_any(seeds["syncing"]) or _is_converter_shape(info.node) \
-                or _may_forward(info.node) or self._calls_acting_import(info):
+                or self._may_forward(info) or self._calls_acting_import(info):
             return True
         own = info.node.name
         return any(self.local(name) is not None
                    for name in self.index.called_within(info, self._names) if name != own)
+
+    def _may_forward(self, info: ScopeInfo) -> bool:
+        """`def retry(fn, *args): ... fn(*args)`: it may be handed `os.replace`."""
+        args = info.node.args
+        return args.vararg is not None and bool(args.args) \
+            and bool(self.index.called_within(info, [args.args[0].arg]))
+
+    def _writing_lines(self) -> list[int] | None:
+        """The lines that may write by themselves, less those whose every call of a write
+        name surely only reads (`open(path)`): only writes make a summary."""
+        if self._may_write is False:
+            lines = self._own["writing"]
+            if lines is not None:
+                lines = [line for line in lines
+                         if not _only_reads(self.index.line_text(line), self._write_names,
+                                            self.imports.modules)]
+            self._may_write = lines
+        return self._may_write
 
     def _may_rename(self, functions: list[ScopeInfo]) -> list[ScopeInfo]:
         """Functions that may rename, by the names they call, and their callers by name: a
@@ -495,7 +518,7 @@ class Helpers:
         # A function handed to a helper: only where the module passes a rename somewhere.
         chosen = [info for info in functions if info.spans_any(self.renaming)]
         forwarders = [info for info in functions
-                      if _may_forward(info.node) and info not in chosen]
+                      if self._may_forward(info) and info not in chosen]
         source = self.index.source
         if forwarders and (source is None or any(
                 name + end in source for name in ("replace", "rename", "move")
@@ -519,6 +542,88 @@ _NONE = 1 << 30  # no unfinished summary was read
 
 # What follows an imported name where it is called: `(`, or `.attr(`, `.a.b(`.
 _CALLED_AFTER = re.compile(r"((?:\s*\.\s*\w+)*)\s*\(")
+
+
+_CALL_ON_LINE = re.compile(r"(\w+)\s*\(")
+_RECEIVER = re.compile(r"(?:^|[^\w.])(\w+)\s*\.\s*$")
+
+
+def _only_reads(line: str, write_names: frozenset[str], modules: frozenset[str]) -> bool:
+    """Whether the line's calls of write names all surely read: each a plain call or one on a
+    module (`open(p)`, `zipfile.ZipFile(f, "r")`, never `store.open(p)`, whose class may say
+    otherwise), with a read mode or none, all of it on this line. Anything the text leaves
+    in doubt (a mode not spelled out, a string the scan cannot skip, a call that goes on) is
+    taken to write."""
+    found = False
+    for match in _CALL_ON_LINE.finditer(line):
+        name = match.group(1)
+        if name not in write_names:
+            continue
+        if name not in READ_BY_DEFAULT:
+            return False
+        before = line[:match.start()].rstrip()
+        if before.endswith("."):
+            receiver = _RECEIVER.search(before)
+            if receiver is None or receiver.group(1) not in modules:
+                return False
+        arguments = _arguments(line, match.end())
+        if arguments is None or not _read_arguments(arguments):
+            return False
+        found = True
+    return found
+
+
+# Keywords of open() and the like that cannot make a call write.
+_READ_KEYWORDS = frozenset({"encoding", "errors", "newline", "buffering"})
+_KEYWORD = re.compile(r"\s*(\w+)\s*=(?!=)")
+_READ_MODE = re.compile(r"""\s*(?:'[^'wax+]*'|"[^"wax+]*")\s*\Z""")
+
+
+def _read_arguments(arguments: list[str]) -> bool:
+    """A path, then at most a read mode, and keywords that change nothing but the text."""
+    for position, argument in enumerate(arguments):
+        keyword = _KEYWORD.match(argument)
+        if argument.lstrip().startswith("*"):
+            return False
+        if keyword is not None:
+            name, value = keyword.group(1), argument[keyword.end():]
+            if not (name in _READ_KEYWORDS or name == "mode" and _READ_MODE.match(value)):
+                return False
+        elif position == 1:
+            if not _READ_MODE.match(argument):
+                return False
+        elif position > 1 or ":" in argument:  # a lambda or `:=` is no plain path
+            return False
+    return True
+
+
+def _arguments(line: str, at: int) -> list[str] | None:
+    """The top-level arguments of the call whose `(` ends just before `at`, when it closes on
+    this line and its strings are plain (no escapes, no triple quotes); else None."""
+    depth, start, found = 0, at, []
+    while at < len(line):
+        char = line[at]
+        if char in "\"'":
+            if line.startswith(char * 3, at):
+                return None
+            close = line.find(char, at + 1)
+            if close == -1 or "\\" in line[at:close]:
+                return None
+            at = close
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                last = line[start:at]
+                return found + [last] if last.strip() else found
+            depth -= 1
+        elif char in "#\\":
+            return None
+        elif char == "," and depth == 0:
+            found.append(line[start:at])
+            start = at + 1
+        at += 1
+    return None
 
 
 def _renames_anything(summary: Summary) -> bool:
@@ -716,11 +821,6 @@ def _is_converter_shape(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     body = _body(func)
     return len(body) == 1 and isinstance(body[0], ast.Return) \
         and isinstance(body[0].value, (ast.Call, ast.IfExp)) and len(_param_names(func)) >= 1
-
-
-def _may_forward(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """`def retry(fn, *args)`: it may be handed `os.replace`."""
-    return func.args.vararg is not None and bool(func.args.args)
 
 
 def _converted(func, keys: Keys, index: dict[str, int]) -> int | None:

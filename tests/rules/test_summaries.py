@@ -97,3 +97,89 @@ def test_without_the_source_text_the_answers_are_the_same() -> None:
     tree = ast.parse(MODULE)
     assert analyze(tree, Config(), None)[0] == analyze(tree, Config(), MODULE)[0]
     assert analyze(tree, Config(), MODULE)[0] == []  # the helpers do the whole protocol
+
+
+# Functions the text of whose calls says they cannot write (left out before their scope is
+# built) beside look-alikes that do write, or may.
+LOOK_ALIKES = textwrap.dedent('''\
+    import io
+    import os
+    import zipfile
+
+
+    def load(path):
+        with open(path, "rb") as fh:
+            return fh.read()
+
+
+    def load_text(path):
+        with io.open(path, encoding="utf-8") as fh:
+            return fh.read()
+
+
+    def members(path):
+        archive = zipfile.ZipFile(path, mode="r")
+        return archive.namelist()
+
+
+    def retry(fn, *args):
+        return [fn, args]
+
+
+    def save(path, data):
+        with open(path, "wb") as fh:
+            fh.write(data)
+
+
+    def save_as(path, data, mode):
+        with open(path, mode) as fh:
+            fh.write(data)
+
+
+    def save_split(path, data):
+        with open(path,
+                  "w") as fh:
+            fh.write(data)
+
+
+    def save_tricky(path, data):
+        with open(path, "r" if not data else "w") as fh:
+            fh.write(data)
+
+
+    def save_zip(path, data):
+        with zipfile.ZipFile(path, "a") as archive:
+            archive.writestr("x", data)
+
+
+    def really_retry(fn, *args):
+        return fn(*args)
+''')
+
+
+def look_alikes(source: str | None) -> Helpers:
+    tree = ast.parse(LOOK_ALIKES)
+    index = index_module(tree, source)
+    return Helpers(index, Imports(index.imports), Config())
+
+
+def test_functions_whose_calls_only_read_are_left_out_before_their_scope_is_built(
+        monkeypatch) -> None:
+    from lint_rules.engine import summaries as summaries_module
+
+    built: list[str] = []
+    real = summaries_module.Collector.collect
+
+    def recording(self, node, body):
+        built.append(node.name)
+        return real(self, node, body)
+
+    monkeypatch.setattr(summaries_module.Collector, "collect", recording)
+    found = dict(look_alikes(LOOK_ALIKES).summaries)
+    assert {"save", "save_split", "save_zip", "really_retry"} <= set(found)
+    left_out = {"load", "load_text", "members", "retry"}
+    assert set(built) == {"save", "save_as", "save_split", "save_tricky", "save_zip",
+                          "really_retry"}
+    built.clear()
+    assert dict(look_alikes(None).summaries) == found  # no text: every scope is built
+    assert left_out <= set(built)
