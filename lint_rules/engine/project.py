@@ -280,9 +280,10 @@ class Project:
     def has_summaries(self, location: Location, module: str, name: str | None,
                       data: bytes) -> bool:
         """Whether `from module import name` (or, with no name, `import module`) binds
-        anything whose summary acts (writes, renames, syncs) that the file's bytes may call:
-        the function itself, or a function of the module called as `.name(` (every file
-        imports os; few call its `fdopen`). Converters alone cannot make a finding."""
+        anything whose summary acts (writes, renames, syncs) that the file's bytes may use:
+        the function itself, or a function of the module named as `.name` (called, or handed
+        to a helper: every file imports os; few use its `fdopen`). Converters alone cannot
+        make a finding."""
         if name is not None:
             summary = self.summary(location, f"{module}.{name}")
             if summary is not None:
@@ -290,7 +291,7 @@ class Project:
             module = f"{module}.{name}"
         facts, _ = self.module_facts(location, module)
         return facts is not None and any(
-            summary.acts and b".%s(" % function.encode() in data
+            summary.acts and _names_attribute(data, function.encode())
             for function, summary in facts.summaries.items())
 
     # -- summarising modules --------------------------------------------------------------
@@ -426,6 +427,17 @@ class Project:
         if key is not None:
             self.cache.store(key, {"summaries": facts.summaries, "exports": facts.exports,
                                    "deps": sorted(facts.deps, key=repr)})
+
+
+def _names_attribute(data: bytes, name: bytes) -> bool:
+    """Whether the bytes hold `.name` not followed by more of a longer name."""
+    at = data.find(b"." + name)
+    while at != -1:
+        after = at + 1 + len(name)
+        if after == len(data) or not (data[after:after + 1].isalnum() or data[after] == 95):
+            return True
+        at = data.find(b"." + name, after)
+    return False
 
 
 def _facts_of(entry: dict) -> ModuleFacts | None:

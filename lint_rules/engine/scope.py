@@ -709,7 +709,7 @@ class _ScopeBuilder:
         keys = scope.keys
         args = self.model.bind(summary, call)
         line, col = pos(call)
-        during, renaming, after = (line, col, 1), (line, col, 2), (line, col, 3)
+        during = (line, col, 1)
         syncs = scope.syncs
         for index, kinds in enumerate(summary.kinds):
             arg = args.get(index)
@@ -729,19 +729,28 @@ class _ScopeBuilder:
         if summary.syncs_dir:
             scope.neutral_calls.add(id(call))
             syncs.append(Sync("dir", None, call, stmt, at=during))
-        for fact in summary.renames:
-            src, dst = args.get(fact.src), args.get(fact.dst)
-            if src is None or dst is None:
-                continue
-            scope.renames.append(Rename(call, stmt, keys.key(src), src, dst, at=renaming))
-            if fact.durable:
-                syncs.append(Sync("dir", None, call, stmt, at=after))
+        self._renamed(scope, call, stmt, summary, args)
         if summary.temp is not None:
             self._temp_file(scope, call, stmt, summary.temp)
         if summary.opens is not None:
             self._opened(scope, call, stmt, summary.opens, args)
         if summary.calls is not None:
             self._forwarded(scope, call, stmt, summary.calls)
+
+    @staticmethod
+    def _renamed(scope: Scope, call: ast.Call, stmt: ast.stmt, summary: Summary,
+                 args: dict[int, ast.expr]) -> None:
+        """What a rename wrapper's call renames, and for a durable one the directory sync
+        after it (ordered inside the call: its rename, then that sync)."""
+        line, col = pos(call)
+        for fact in summary.renames:
+            src, dst = args.get(fact.src), args.get(fact.dst)
+            if src is None or dst is None:
+                continue
+            scope.renames.append(Rename(call, stmt, scope.keys.key(src), src, dst,
+                                        at=(line, col, 2)))
+            if fact.durable:
+                scope.syncs.append(Sync("dir", None, call, stmt, at=(line, col, 3)))
 
     def _opened(self, scope: Scope, call: ast.Call, stmt: ast.stmt, opens: OpenFact,
                 args: dict[int, ast.expr]) -> None:
@@ -778,14 +787,22 @@ class _ScopeBuilder:
         first = calls[0]
         if len(call.args) <= first or any(isinstance(a, ast.Starred) for a in call.args):
             return
-        if self.imports.qualname(call.args[first]) not in RENAMES:
-            return
+        handed = call.args[first]
         passed = [call.args[i] for i in calls[1:] if i < len(call.args)] if calls[1:] \
             else call.args[first + 1:]
-        if len(passed) >= 2:
-            src, dst = passed[0], passed[1]
-            scope.renames.append(Rename(call, stmt, scope.keys.key(src), src, dst,
-                                        at=(*pos(call), 2)))
+        qualified = self.imports.qualname(handed)
+        if qualified in RENAMES:
+            if len(passed) >= 2:
+                src, dst = passed[0], passed[1]
+                scope.renames.append(Rename(call, stmt, scope.keys.key(src), src, dst,
+                                            at=(*pos(call), 2)))
+            return
+        # A rename wrapper of the project's own: `retry(replace_file, tmp, path)` does what
+        # `replace_file(tmp, path)` would.
+        stand_in = ast.copy_location(ast.Call(handed, list(passed), []), call)
+        summary = self.model.summary_for(stand_in, qualified)
+        if summary is not None:
+            self._renamed(scope, call, stmt, summary, self.model.bind(summary, stand_in))
 
     def _is_imported_helper(self, call: ast.Call, method: str, qualified: str | None) -> bool:
         """`fileops.write_bytes(tmp, data)` after `from pkg import fileops`: another module's

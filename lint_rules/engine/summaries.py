@@ -515,15 +515,10 @@ class Helpers:
         """Functions that may rename, by the names they call, and their callers by name: a
         wrapper of a wrapper, and one more (deeper chains are rare, and following every
         caller of a common method name costs more than they would bring)."""
-        # A function handed to a helper: only where the module passes a rename somewhere.
-        chosen = [info for info in functions if info.spans_any(self.renaming)]
-        forwarders = [info for info in functions
-                      if self._may_forward(info) and info not in chosen]
-        source = self.index.source
-        if forwarders and (source is None or any(
-                name + end in source for name in ("replace", "rename", "move")
-                for end in (",", ")"))):
-            chosen += forwarders
+        # A forwarder may be handed a rename (`retry(os.replace, ...)`, or the project's own
+        # `retry(replace_file, ...)`).
+        chosen = [info for info in functions
+                  if info.spans_any(self.renaming) or self._may_forward(info)]
         known = {info.node.name for info in chosen}
         new_names = set(known)
         for _ in range(2):

@@ -93,6 +93,7 @@ RUNS: dict[str, Run] = {
         ("b.bin", "t.txt"),
     ),
     "retry_forwarder": Run("save(d + '/r.bin', b'retry')", ("r.bin",)),
+    "retry_own_wrapper": Run("save(d + '/w.bin', b'handed')", ("w.bin",)),
     "opener_context_manager": Run("save_text(d + '/o.txt', 'opened')", ("o.txt",)),
     "opener_pair": Run("save_bytes(d + '/p.bin', b'pair')", ("p.bin",)),
     "write_helper": Run("save_state(d + '/w.json', {'b': 2})", ("w.json",)),

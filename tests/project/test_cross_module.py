@@ -223,7 +223,7 @@ KIND_EDITS = {
         "    os.replace(src, dst)\n\n\ndef durable_replace",
         "    os.replace(src, dst)\n    _fsync_dir(dst)\n\n\ndef durable_replace",
         {("pkg/callers/kinds.py", 18, "DUR102"), ("pkg/callers/kinds.py", 33, "DUR102"),
-         ("pkg/callers/kinds.py", 102, "DUR102"),
+         ("pkg/callers/kinds.py", 102, "DUR102"), ("pkg/callers/handed.py", 13, "DUR102"),
          ("pkg/callers/kinds_modules.py", 16, "DUR102"),
          ("pkg/callers/kinds_modules.py", 36, "DUR102")}),
     "synced-write-helper": (

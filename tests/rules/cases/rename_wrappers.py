@@ -252,3 +252,42 @@ def save(path, state):
     with open(tmp, "w") as fh:
         json.dump(state, fh)
     vendor.replace_file(tmp, path)
+
+# case: own-rename-wrapper-handed-to-a-retry-helper
+import os
+
+
+def replace_file(src, dst):
+    os.replace(src, dst)
+
+
+def retry(func, *args):
+    return func(*args)
+
+
+def save(path, data):
+    with open(path + ".tmp", "wb") as fh:  # DUR101
+        fh.write(data)
+    retry(replace_file, path + ".tmp", path)  # DUR102
+
+# case: own-durable-rename-handed-to-a-retry-helper
+import os
+
+
+def durable_replace(src, dst):
+    os.replace(src, dst)
+    fd = os.open(os.path.dirname(dst), os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def retry(func, *args):
+    return func(*args)
+
+
+def save(path, data):
+    with open(path + ".tmp", "wb") as fh:  # DUR101
+        fh.write(data)
+    retry(durable_replace, path + ".tmp", path)
