@@ -6,9 +6,12 @@ files) and returns one report per file, sorted by path; the command and the fixe
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from typing import TypeVar
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from lint_rules.engine.checker import check_source, expect, gc_paused
 from lint_rules.config import Config, PerFile, resolve
@@ -69,11 +72,32 @@ def map_files(work: Callable[[str, Config | PerFile], T], paths: Sequence[str],
     results sorted by their `path`. `work` must be a module-level function (it is pickled)."""
     jobs = jobs or default_jobs()
     if _pooled(paths, jobs):
-        workers = min(jobs, len(paths))
-        chunksize = max(1, len(paths) // (workers * _CHUNKS_PER_WORKER))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(work, paths, [config] * len(paths), chunksize=chunksize))
+        results = _in_pool(work, paths, config, min(jobs, len(paths)))
     else:
         results = [work(path, config) for path in paths]
     results.sort(key=lambda result: result.path)
+    return results
+
+
+def _in_pool(work: Callable[[str, Config | PerFile], T], paths: Sequence[str],
+             config: Config | PerFile, workers: int) -> list[T]:
+    chunksize = max(1, len(paths) // (workers * _CHUNKS_PER_WORKER))
+    # Workers ignore Ctrl-C: the command stops them (each ends the chunk it is in, so a fix
+    # being written is finished, not torn) and says it was interrupted.
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=signal.signal,
+                               initargs=(signal.SIGINT, signal.SIG_IGN))
+    try:
+        results = list(pool.map(work, paths, [config] * len(paths), chunksize=chunksize))
+    except BrokenProcessPool:
+        # A worker died (killed for its memory, most often) and took its results with it.
+        # Every file is done again here: a check repeats safely, and so does a fix (it
+        # finds nothing left to do in a file it fixed).
+        pool.shutdown(wait=False, cancel_futures=True)
+        print("durable-writes: warning: a worker process died; going on in one process",
+              file=sys.stderr)
+        return [work(path, config) for path in paths]
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return results

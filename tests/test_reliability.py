@@ -122,3 +122,41 @@ def test_a_symbolic_link_loop_found_in_a_walk_is_reported_as_one(project: Path, 
     assert code == 1
     assert "pkg/loop.py:1:1: error: cannot read: symbolic link loop" in err
     assert "small.py:7:10: DUR101" in out
+
+
+PARENT = os.getpid()
+
+
+def test_a_worker_that_dies_costs_no_result_and_no_traceback(
+        project: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lint_rules.runner
+
+    real = lint_rules.runner.check_source
+
+    def dies_in_a_worker(data, path, config):
+        if path.endswith("victim.py") and os.getpid() != PARENT:
+            os._exit(9)  # as the kernel's out-of-memory killer would end it
+        return real(data, path, config)
+
+    monkeypatch.setattr(lint_rules.runner, "check_source", dies_in_a_worker)
+    for n in range(lint_rules.runner.POOL_THRESHOLD + 10):
+        (project / f"m{n:03}.py").write_bytes(WRITER)
+    (project / "victim.py").write_bytes(WRITER)
+    code, out, err = run(capsys, "check", "-j", "2", ".")
+    assert code == 1
+    assert "a worker process died" in err and "Traceback" not in err
+    assert "victim.py:7:10: DUR101" in out
+    assert out.count(": DUR101 ") == lint_rules.runner.POOL_THRESHOLD + 12  # small.py too
+
+
+def test_ctrl_c_stops_the_run_without_a_traceback(
+        project: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    import lint_rules.runner
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(lint_rules.runner, "check_paths", interrupted)
+    code, out, err = run(capsys, "check", ".")
+    assert (code, out) == (130, "")
+    assert err == "durable-writes: interrupted\n"
