@@ -4,6 +4,7 @@
     names.py      who is called (imports resolved) and which expressions name the same file
     scope.py      what one function body does with files, in source order
     summaries.py  what a function does to its parameters, solved to a fixpoint
+    reads.py      which calls of `open` and the like surely only read, from a line's text
     rules.py      where every rule is decided: questions asked of scopes
     catalog.py    the rule catalog: codes, messages, documentation
     findings.py   findings and the edits that fix them

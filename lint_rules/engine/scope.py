@@ -71,10 +71,6 @@ RENAME_NAMES = frozenset({"replace", "rename", "renames", "move"})
 WRITE_NAMES = frozenset({"open", "fdopen", "NamedTemporaryFile", "mkstemp", "mkdtemp",
                          "write_text", "write_bytes", "copy", "copy2", "copyfile", "ZipFile",
                          "GzipFile", "BZ2File", "LZMAFile", "TarFile"})
-# Write names whose call with one positional argument and nothing else opens for reading
-# (`open(path)`, `zipfile.ZipFile(f)`).
-READ_BY_DEFAULT = frozenset({"open", "fdopen", "ZipFile", "GzipFile", "BZ2File", "LZMAFile",
-                             "TarFile"})
 _WRITE_FLAGS = frozenset({"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND"})
 # Attribute uses of a handle that neither write nor read its data.
 _NEUTRAL_ATTRS = frozenset({"flush", "fileno", "close", "name", "closed", "mode"})

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -27,9 +28,9 @@ from lint_rules.config import Config
 from lint_rules.engine.classes import ModuleClasses
 from lint_rules.engine.index import ModuleIndex, ScopeInfo, statements
 from lint_rules.engine.names import Imports, Keys
+from lint_rules.engine.reads import only_reads
 from lint_rules.engine.scope import (
-    FSYNCS, READ_BY_DEFAULT, RENAME_NAMES, RENAMES, TEMP_FILES, WRITE_NAMES, WRITERS, Collector,
-    Scope, WriteSite,
+    FSYNCS, RENAME_NAMES, RENAMES, TEMP_FILES, WRITE_NAMES, WRITERS, Collector, Scope, WriteSite,
 )
 
 
@@ -143,7 +144,6 @@ class Helpers:
         # Every name whose call seeds the writing lines (`self.osopen(...)` too).
         self._write_names = writers | {name for name, qualified in imports.method_aliases.items()
                                        if qualified in WRITERS}
-        self._may_write: list[int] | None | bool = False  # not computed yet
         self._own = {
             "renaming": index.lines_calling(
                 RENAME_NAMES | set(self._rename_aliases())
@@ -485,7 +485,7 @@ class Helpers:
         it calls something that renames, writes or syncs by itself, is a one-line converter
         or a forwarder, or calls a function of the module whose summary says something."""
         seeds = self._own
-        if info.spans_any(seeds["renaming"]) or info.spans_any(self._writing_lines()) \
+        if info.spans_any(seeds["renaming"]) or info.spans_any(self._writing_lines) \
                 or info.spans_any(seeds["syncing"]) or _is_converter_shape(info.node) \
                 or self._may_forward(info) or self._calls_acting_import(info):
             return True
@@ -499,17 +499,15 @@ class Helpers:
         return args.vararg is not None and bool(args.args) \
             and bool(self.index.called_within(info, [args.args[0].arg]))
 
+    @functools.cached_property
     def _writing_lines(self) -> list[int] | None:
         """The lines that may write by themselves, less those whose every call of a write
         name surely only reads (`open(path)`): only writes make a summary."""
-        if self._may_write is False:
-            lines = self._own["writing"]
-            if lines is not None:
-                lines = [line for line in lines
-                         if not _only_reads(self.index.line_text(line), self._write_names,
-                                            self.imports.modules)]
-            self._may_write = lines
-        return self._may_write
+        lines = self._own["writing"]
+        if lines is None:
+            return None
+        return [line for line in lines if not only_reads(
+            self.index.line_text(line), self._write_names, self.imports.modules)]
 
     def _may_rename(self, functions: list[ScopeInfo]) -> list[ScopeInfo]:
         """Functions that may rename, by the names they call, and their callers by name: a
@@ -537,88 +535,6 @@ _NONE = 1 << 30  # no unfinished summary was read
 
 # What follows an imported name where it is called: `(`, or `.attr(`, `.a.b(`.
 _CALLED_AFTER = re.compile(r"((?:\s*\.\s*\w+)*)\s*\(")
-
-
-_CALL_ON_LINE = re.compile(r"(\w+)\s*\(")
-_RECEIVER = re.compile(r"(?:^|[^\w.])(\w+)\s*\.\s*$")
-
-
-def _only_reads(line: str, write_names: frozenset[str], modules: frozenset[str]) -> bool:
-    """Whether the line's calls of write names all surely read: each a plain call or one on a
-    module (`open(p)`, `zipfile.ZipFile(f, "r")`, never `store.open(p)`, whose class may say
-    otherwise), with a read mode or none, all of it on this line. Anything the text leaves
-    in doubt (a mode not spelled out, a string the scan cannot skip, a call that goes on) is
-    taken to write."""
-    found = False
-    for match in _CALL_ON_LINE.finditer(line):
-        name = match.group(1)
-        if name not in write_names:
-            continue
-        if name not in READ_BY_DEFAULT:
-            return False
-        before = line[:match.start()].rstrip()
-        if before.endswith("."):
-            receiver = _RECEIVER.search(before)
-            if receiver is None or receiver.group(1) not in modules:
-                return False
-        arguments = _arguments(line, match.end())
-        if arguments is None or not _read_arguments(arguments):
-            return False
-        found = True
-    return found
-
-
-# Keywords of open() and the like that cannot make a call write.
-_READ_KEYWORDS = frozenset({"encoding", "errors", "newline", "buffering"})
-_KEYWORD = re.compile(r"\s*(\w+)\s*=(?!=)")
-_READ_MODE = re.compile(r"""\s*(?:'[^'wax+]*'|"[^"wax+]*")\s*\Z""")
-
-
-def _read_arguments(arguments: list[str]) -> bool:
-    """A path, then at most a read mode, and keywords that change nothing but the text."""
-    for position, argument in enumerate(arguments):
-        keyword = _KEYWORD.match(argument)
-        if argument.lstrip().startswith("*"):
-            return False
-        if keyword is not None:
-            name, value = keyword.group(1), argument[keyword.end():]
-            if not (name in _READ_KEYWORDS or name == "mode" and _READ_MODE.match(value)):
-                return False
-        elif position == 1:
-            if not _READ_MODE.match(argument):
-                return False
-        elif position > 1 or ":" in argument:  # a lambda or `:=` is no plain path
-            return False
-    return True
-
-
-def _arguments(line: str, at: int) -> list[str] | None:
-    """The top-level arguments of the call whose `(` ends just before `at`, when it closes on
-    this line and its strings are plain (no escapes, no triple quotes); else None."""
-    depth, start, found = 0, at, []
-    while at < len(line):
-        char = line[at]
-        if char in "\"'":
-            if line.startswith(char * 3, at):
-                return None
-            close = line.find(char, at + 1)
-            if close == -1 or "\\" in line[at:close]:
-                return None
-            at = close
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            if depth == 0:
-                last = line[start:at]
-                return found + [last] if last.strip() else found
-            depth -= 1
-        elif char in "#\\":
-            return None
-        elif char == "," and depth == 0:
-            found.append(line[start:at])
-            start = at + 1
-        at += 1
-    return None
 
 
 def _renames_anything(summary: Summary) -> bool:
