@@ -160,7 +160,6 @@ class Helpers:
         self._sites = self._imported_sites() if external is not None else []
         self._site_lines = [site[0] for site in self._sites or ()]
         self._callees = _Callees(external)
-        self._seeds: dict[str, list[int] | None] = {}
         self._renamers: set[str] | None = None  # names whose calls may rename, found once
         self._rename_lines: list[tuple[str, list[int] | None]] | None = None
         self._any_renamer_line: list[int] | None = [-1]  # not computed yet
@@ -191,27 +190,25 @@ class Helpers:
                 more = index.lines_calling(names)
                 self._own[seeds] = sorted({*lines, *more}) if more else lines
 
-    @property
+    @functools.cached_property
     def renaming(self) -> list[int] | None:
         """The lines that rename by themselves or through another module's function."""
-        return self._seed_lines("renaming", _renames_anything)
+        return self._with_imported(self._own["renaming"], _renames_anything)
 
-    @property
+    @functools.cached_property
     def writing(self) -> list[int] | None:
-        """The lines that write a file by themselves or through another module's function."""
-        return self._seed_lines("writing", _writes_anything)
+        """The lines that may write a file by themselves (not those that surely only read)
+        or through another module's function."""
+        return self._with_imported(self._writing_lines, _writes_anything)
 
-    def _seed_lines(self, kind: str, does: Callable[[Summary], bool]) -> list[int] | None:
-        if kind not in self._seeds:
-            lines = self._own[kind]
-            if lines is not None and self._sites is None:
-                lines = None  # no source to find the calls in: every line may
-            elif lines is not None:
-                more = [site[0] for site in self._sites
-                        if (summary := self._callees.of(site)) is not None and does(summary)]
-                lines = sorted({*lines, *more}) if more else lines
-            self._seeds[kind] = lines
-        return self._seeds[kind]
+    def _with_imported(self, lines: list[int] | None, does: Callable[[Summary], bool],
+                       ) -> list[int] | None:
+        """`lines` and those of the calls of imported functions whose summary `does` it."""
+        if lines is None or self._sites is None:
+            return None  # no source to find the calls in: every line may
+        more = [site[0] for site in self._sites
+                if (summary := self._callees.of(site)) is not None and does(summary)]
+        return sorted({*lines, *more}) if more else lines
 
     def _calls_acting_import(self, info: ScopeInfo) -> bool:
         """Whether the scope calls an imported function whose summary says it acts."""
