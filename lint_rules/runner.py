@@ -5,6 +5,7 @@ files) and returns one report per file, sorted by path; the command and the fixe
 """
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -51,13 +52,16 @@ def check_file(path: str, config: Config | PerFile) -> FileReport:
 
 def check_paths(paths: Sequence[str], config: Config | PerFile,
                 jobs: int | None = None) -> list[FileReport]:
-    if _pooled(paths, jobs):
-        return map_files(check_file, paths, config, jobs)
-    # One process: a file that another's check parses for its summaries is checked from
-    # that tree, not parsed a second time.
+    return map_chunks(check_chunk, paths, config, jobs)
+
+
+def check_chunk(paths: list[str], config: Config | PerFile) -> list[FileReport]:
+    """Check files one after another in this process. One that another's check parses for
+    its summaries is checked then, from that tree, not parsed a second time (in a worker,
+    among the files of its chunk: a package's modules, which import each other most)."""
     expect((path, resolve(config, path)) for path in paths)
     try:
-        return map_files(check_file, paths, config, jobs)
+        return [check_file(path, config) for path in paths]
     finally:
         expect(())
 
@@ -70,24 +74,39 @@ def map_files(work: Callable[[str, Config | PerFile], T], paths: Sequence[str],
               config: Config | PerFile, jobs: int | None = None) -> list[T]:
     """`work(path, config)` for every file, in worker processes when there are enough files;
     results sorted by their `path`. `work` must be a module-level function (it is pickled)."""
+    return map_chunks(functools.partial(_each, work), paths, config, jobs)
+
+
+def _each(work: Callable[[str, Config | PerFile], T], paths: list[str],
+          config: Config | PerFile) -> list[T]:
+    return [work(path, config) for path in paths]
+
+
+def map_chunks(work: Callable[[list[str], Config | PerFile], list[T]], paths: Sequence[str],
+               config: Config | PerFile, jobs: int | None = None) -> list[T]:
+    """`work(chunk, config)` for consecutive chunks of the files, in worker processes when
+    there are enough files (else one chunk of all of them, here); the results of every chunk,
+    sorted by their `path`."""
     jobs = jobs or default_jobs()
     if _pooled(paths, jobs):
         results = _in_pool(work, paths, config, min(jobs, len(paths)))
     else:
-        results = [work(path, config) for path in paths]
+        results = work(list(paths), config)
     results.sort(key=lambda result: result.path)
     return results
 
 
-def _in_pool(work: Callable[[str, Config | PerFile], T], paths: Sequence[str],
+def _in_pool(work: Callable[[list[str], Config | PerFile], list[T]], paths: Sequence[str],
              config: Config | PerFile, workers: int) -> list[T]:
-    chunksize = max(1, len(paths) // (workers * _CHUNKS_PER_WORKER))
+    size = max(1, len(paths) // (workers * _CHUNKS_PER_WORKER))
+    chunks = [list(paths[at:at + size]) for at in range(0, len(paths), size)]
     # Workers ignore Ctrl-C: the command stops them (each ends the chunk it is in, so a fix
     # being written is finished, not torn) and says it was interrupted.
     pool = ProcessPoolExecutor(max_workers=workers, initializer=signal.signal,
                                initargs=(signal.SIGINT, signal.SIG_IGN))
     try:
-        results = list(pool.map(work, paths, [config] * len(paths), chunksize=chunksize))
+        results = [result for done in pool.map(work, chunks, [config] * len(chunks))
+                   for result in done]
     except BrokenProcessPool:
         # A worker died (killed for its memory, most often) and took its results with it.
         # Every file is done again here: a check repeats safely, and so does a fix (it
@@ -95,7 +114,7 @@ def _in_pool(work: Callable[[str, Config | PerFile], T], paths: Sequence[str],
         pool.shutdown(wait=False, cancel_futures=True)
         print("durable-writes: warning: a worker process died; going on in one process",
               file=sys.stderr)
-        return [work(path, config) for path in paths]
+        return work(list(paths), config)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
