@@ -9,7 +9,9 @@ and deliberately broken files included.
   floor       read + ast.parse of every file, one process (what any ast-based linter pays)
   check       `durable-writes check` as a user runs it: a new process, discovery and output
               included; with a cold summary cache (emptied before each run) and a warm one
-  flake8      the same flake8 run (default checks, all cores) with the plugin and without it
+  flake8      the same flake8 run (default checks, all cores) with the plugin and without it;
+              also round by round, the two back to back (their order swapped every other
+              round), which a machine's drift over the minutes of a run disturbs less
   4x project  the corpus copied four times, `check --jobs 1` with a cold cache: CPU against
               one copy's
   peak RSS    of the largest process of a run (the command or one of its workers)
@@ -88,6 +90,23 @@ _UNMEASURED = (float("inf"), float("inf"))
 def min_pair(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
     """The smaller wall time and the smaller CPU time of two measurements."""
     return min(a[0], b[0]), min(a[1], b[1])
+
+
+_WITHOUT, _WITH = "flake8 without the plugin", "flake8 with the plugin, warm"
+
+
+def in_turn(rows: list, number: int) -> list:
+    """The rows of round `number`: the two flake8 runs swap places every other round, so
+    that a machine slowing down or speeding up over a round favours neither."""
+    if number % 2 == 0:
+        return rows
+    names = [row[0] for row in rows]
+    if _WITHOUT not in names or _WITH not in names:
+        return rows
+    i, j = names.index(_WITHOUT), names.index(_WITH)
+    swapped = list(rows)
+    swapped[i], swapped[j] = rows[j], rows[i]
+    return swapped
 
 
 def parse_all(files: Sequence[str]) -> int:
@@ -196,8 +215,7 @@ def measure(corpus: str, work: str, args: argparse.Namespace) -> dict:
         (f"check --jobs {jobs} (default), warm", check("jN warm", None), None),
     ]
     if not args.no_flake8:
-        for name, plugin in (("flake8 without the plugin", False),
-                             ("flake8 with the plugin, warm", True)):
+        for name, plugin in ((_WITHOUT, False), (_WITH, True)):
             argv = flake8_argv(corpus, plugin)
             rows.append((name, functools.partial(runs.run, name, argv, corpus), None))
     copies = []
@@ -213,10 +231,13 @@ def measure(corpus: str, work: str, args: argparse.Namespace) -> dict:
     # minutes, and each ratio should compare runs made close together.
     floor = _UNMEASURED
     timings: dict[str, tuple[float, float]] = {}
-    for _ in range(repeat):
+    rounds: dict[str, list[tuple[float, float]]] = {}
+    for number in range(repeat):
         floor = min_pair(floor, best_of(1, lambda: parse_all(files)))
-        for name, work_, before in rows:
-            timings[name] = min_pair(timings.get(name, _UNMEASURED), best_of(1, work_, before))
+        for name, work_, before in in_turn(rows, number):
+            measured = best_of(1, work_, before)
+            rounds.setdefault(name, []).append(measured)
+            timings[name] = min_pair(timings.get(name, _UNMEASURED), measured)
     scale = None
     if copies:
         scale = (timings["4x project: check --jobs 1, cold"][1]
@@ -234,8 +255,7 @@ def measure(corpus: str, work: str, args: argparse.Namespace) -> dict:
           f"{'peak MB':>8}")
     peaks = dict(zip([r[0] for r in rows], ["j1 cold", "j1 warm", "j1 no-cache", "jN cold",
                                             "jN warm"]))
-    peaks.update({"flake8 without the plugin": "flake8 without the plugin",
-                  "flake8 with the plugin, warm": "flake8 with the plugin, warm",
+    peaks.update({_WITHOUT: _WITHOUT, _WITH: _WITH,
                   "4x project: check --jobs 1, cold": "x4 cold"})
     figures = {"floor": floor}
     for name, (wall, cpu) in {"floor: read + ast.parse, 1 process": floor, **timings}.items():
@@ -244,11 +264,13 @@ def measure(corpus: str, work: str, args: argparse.Namespace) -> dict:
         print(f"{name:38} {wall:8.3f} {wall / floor[0]:9.2f} {cpu:8.3f} {cpu / floor[1]:9.2f} "
               f"{shown}")
         figures[name] = {"wall": wall, "cpu": cpu, "peak_mb": peak}
-    if "flake8 without the plugin" in timings:
-        without = timings["flake8 without the plugin"]
-        with_ = timings["flake8 with the plugin, warm"]
+    if _WITHOUT in timings:
+        without, with_ = timings[_WITHOUT], timings[_WITH]
         print(f"\nflake8 with the plugin costs {with_[1] / without[1] - 1:+.1%} CPU, "
               f"{with_[0] / without[0] - 1:+.1%} wall (goal: at most +5%)")
+        paired = sorted(w[1] / wo[1] - 1 for w, wo in zip(rounds[_WITH], rounds[_WITHOUT]))
+        print(f"  the same, round by round (the two runs back to back): "
+              f"{', '.join(f'{r:+.1%}' for r in paired)}; median {paired[len(paired) // 2]:+.1%}")
     if scale is not None:
         print(f"4x project costs {scale:.2f}x the CPU of one copy (goal: at most 4.2x)")
     return figures
