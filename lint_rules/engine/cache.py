@@ -1,9 +1,12 @@
 """The summary cache: `.durable_writes_cache/` at a project's root, one JSON file per module.
 
-An entry's name is a hash of everything its summaries were computed from: the module's bytes,
-its name and path, the tool (version and engine sources) and the configuration.  The entry
-lists the files its summaries used, with their hashes, so a change in a callee module makes it
-stale too (see project.py).  A cache directory is untrusted input: entries are JSON, decoded
+An entry's file is named for the module's path and the configuration, so that a module has
+one entry however often it changes: a new one replaces it, and the directory does not grow
+with every edit.  Inside, the entry's key is a hash of everything its summaries were computed
+from: the module's bytes, its name and path, the tool (version and engine sources) and the
+configuration; an entry whose key is not the one asked for is a miss.  The entry lists the
+files its summaries used, with their hashes, so a change in a callee module makes it stale
+too (see project.py).  A cache directory is untrusted input: entries are JSON, decoded
 into nothing but plain values and the dataclasses summaries.py defines; anything else, or a
 file that does not read, is a miss and gets rewritten.  Where the directory cannot be written
 there is simply no cache.
@@ -47,7 +50,17 @@ def fingerprint(config: Any) -> str:
 
 
 def key(*parts: str) -> str:
-    digest = hashlib.blake2b(_tool().encode(), digest_size=20)
+    """What an entry must have been computed from: `parts` and this tool."""
+    return _digest(_tool(), *parts)
+
+
+def slot(*parts: str) -> str:
+    """Which file holds the entry for `parts` (whatever the tool and the module's bytes)."""
+    return _digest(f"slot:{_FORMAT}", *parts)
+
+
+def _digest(first: str, *parts: str) -> str:
+    digest = hashlib.blake2b(first.encode(), digest_size=20)
     for part in parts:
         digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
@@ -136,13 +149,14 @@ class SummaryCache:
         self.directory = directory
         self.writable = True  # until a write fails: then this run keeps no cache
 
-    def _path(self, key: str) -> str:
-        return os.path.join(self.directory, f"{key}.json")
+    def _path(self, slot: str) -> str:
+        return os.path.join(self.directory, f"{slot}.json")
 
-    def load(self, key: str) -> dict[str, Any] | None:
-        """The entry, or None for a miss: absent, unreadable, corrupt or not ours."""
+    def load(self, slot: str, key: str) -> dict[str, Any] | None:
+        """The entry in `slot` if it was made for `key`, or None for a miss: absent, stale,
+        unreadable, corrupt or not ours."""
         try:
-            with open(self._path(key), "rb") as fh:
+            with open(self._path(slot), "rb") as fh:
                 raw = json.loads(fh.read())
             if not isinstance(raw, dict) or raw.get("key") != key:
                 return None
@@ -151,7 +165,7 @@ class SummaryCache:
             return None
         return entry if isinstance(entry, dict) else None
 
-    def store(self, key: str, entry: dict[str, Any]) -> None:
+    def store(self, slot: str, key: str, entry: dict[str, Any]) -> None:
         if not self.writable:
             return
         try:
@@ -160,7 +174,7 @@ class SummaryCache:
             return  # summaries this cache cannot represent are simply recomputed
         try:
             self._ensure_directory()
-            self._write(self._path(key), text)
+            self._write(self._path(slot), text)
         except OSError:
             self.writable = False  # read-only, full, gone: no cache, no error
 

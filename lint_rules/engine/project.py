@@ -382,13 +382,14 @@ class Project:
 
     # -- the disk cache -------------------------------------------------------------------
 
-    def _key(self, path: str) -> str | None:
+    def _key(self, path: str) -> tuple[str, str] | None:
+        """The cache slot of a module and the key its entry there must have."""
         content = self._hash(path)
         if content is None or self.cache is None:
             return None
         location = locate(path)
-        return cache_mod.key(self.fingerprint, path, location.module,
-                             str(location.is_package), content)
+        return cache_mod.slot(self.fingerprint, path), cache_mod.key(
+            self.fingerprint, path, location.module, str(location.is_package), content)
 
     def _load(self, path: str) -> ModuleFacts | None:
         """A module's cached facts, if they and those of every module they used (and so on)
@@ -408,8 +409,8 @@ class Project:
             return True
         if path in self._pending:
             return False  # being summarised anew
-        key = self._key(path)
-        entry = self.cache.load(key) if key is not None else None
+        where = self._key(path)
+        entry = self.cache.load(*where) if where is not None else None
         facts = _facts_of(entry) if entry is not None else None
         if facts is None:
             return False
@@ -423,10 +424,10 @@ class Project:
         return True
 
     def _store(self, path: str, facts: ModuleFacts) -> None:
-        key = self._key(path)
-        if key is not None:
-            self.cache.store(key, {"summaries": facts.summaries, "exports": facts.exports,
-                                   "deps": sorted(facts.deps, key=repr)})
+        where = self._key(path)
+        if where is not None:
+            self.cache.store(*where, {"summaries": facts.summaries, "exports": facts.exports,
+                                      "deps": sorted(facts.deps, key=repr)})
 
 
 def _names_attribute(data: bytes, name: bytes) -> bool:

@@ -215,6 +215,18 @@ def test_editing_a_helper_changes_its_callers_findings(root: Path, capsys) -> No
     assert after == uncached
 
 
+def test_the_cache_keeps_one_entry_a_module_however_often_it_changes(
+        root: Path, capsys) -> None:
+    check(capsys)
+    count = len(entries(root))
+    fsutil = root / "pkg" / "fsutil.py"
+    text = fsutil.read_text()
+    for n in range(3):
+        fsutil.write_text(text + f"\n\nEDITS = {n}\n")
+        check(capsys)
+    assert len(entries(root)) == count
+
+
 # Edits of fileops.py, and the findings each one takes away: every call of the helper, by
 # name, through the module, re-exported by __init__ and through midway.py (whose own bytes
 # do not change).
@@ -248,7 +260,7 @@ def test_editing_a_helper_of_another_kind_changes_its_callers_findings(
     assert codes(before - after) == gone
     assert after <= before
     assert after == check(capsys, "--no-cache")[0]
-    fileops.write_text(text)  # and back again: the old entry answers
+    fileops.write_text(text)  # and back again
     assert check(capsys)[0] == before
 
 

@@ -154,11 +154,20 @@ def test_foreign_json_is_refused(data) -> None:
 
 def test_a_value_the_cache_cannot_hold_is_not_written(tmp_path: Path) -> None:
     store = cache.SummaryCache(str(tmp_path / cache.DIRNAME))
-    store.store("k", {"summaries": {"f": object()}})
+    store.store("slot", "k", {"summaries": {"f": object()}})
     assert not (tmp_path / cache.DIRNAME).exists()
-    store.store("k", {"summaries": {}})
-    assert store.load("k") == {"summaries": {}}
+    store.store("slot", "k", {"summaries": {}})
+    assert store.load("slot", "k") == {"summaries": {}}
     assert not [p for p in (tmp_path / cache.DIRNAME).iterdir() if p.name.startswith(".tmp")]
+
+
+def test_an_entry_made_for_another_key_is_a_miss(tmp_path: Path) -> None:
+    store = cache.SummaryCache(str(tmp_path / cache.DIRNAME))
+    store.store("slot", "old", {"summaries": {}})
+    assert store.load("slot", "new") is None
+    store.store("slot", "new", {"exports": {}})
+    assert store.load("slot", "new") == {"exports": {}}
+    assert store.load("slot", "old") is None  # replaced, not kept beside it
 
 
 WRITER_HELPERS = """\
