@@ -100,8 +100,8 @@ def _in_pool(work: Callable[[list[str], Config | PerFile], list[T]], paths: Sequ
              config: Config | PerFile, workers: int) -> list[T]:
     size = max(1, len(paths) // (workers * _CHUNKS_PER_WORKER))
     chunks = [list(paths[at:at + size]) for at in range(0, len(paths), size)]
-    # Workers ignore Ctrl-C: the command stops them (each ends the chunk it is in, so a fix
-    # being written is finished, not torn) and says it was interrupted.
+    # Workers ignore Ctrl-C: the command stops them (each ends the chunk it is in; none is
+    # handed another) and says it was interrupted.
     pool = ProcessPoolExecutor(max_workers=workers, initializer=signal.signal,
                                initargs=(signal.SIGINT, signal.SIG_IGN))
     try:
@@ -109,8 +109,8 @@ def _in_pool(work: Callable[[list[str], Config | PerFile], list[T]], paths: Sequ
                    for result in done]
     except BrokenProcessPool:
         # A worker died (killed for its memory, most often) and took its results with it.
-        # Every file is done again here: a check repeats safely, and so does a fix (it
-        # finds nothing left to do in a file it fixed).
+        # Every file is done again here: workers only read (the fixer writes what they
+        # found afterwards, in this process), so nothing is done twice to a file.
         pool.shutdown(wait=False, cancel_futures=True)
         print("durable-writes: warning: a worker process died; going on in one process",
               file=sys.stderr)
