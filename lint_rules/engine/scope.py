@@ -277,6 +277,18 @@ class Scope:
         return min(self._rebinding(site), default=(1 << 30, 0))
 
 
+def _renamed_args(summary: Summary, args: dict[int, ast.expr],
+                  ) -> list[tuple[ast.expr, ast.expr, bool]]:
+    """(source, destination, durable) of each rename a call of a wrapper makes, as its
+    arguments spell them (one not passed: not renamed here)."""
+    found = []
+    for fact in summary.renames:
+        src, dst = args.get(fact.src), args.get(fact.dst)
+        if src is not None and dst is not None:
+            found.append((src, dst, fact.durable))
+    return found
+
+
 def _is_self(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Name) and expr.id in ("self", "cls")
 
@@ -725,7 +737,7 @@ class _ScopeBuilder:
         if summary.syncs_dir:
             scope.neutral_calls.add(id(call))
             syncs.append(Sync("dir", None, call, stmt, at=during))
-        self._renamed(scope, call, stmt, summary, args)
+        self._renamed(scope, call, stmt, _renamed_args(summary, args))
         if summary.temp is not None:
             self._temp_file(scope, call, stmt, summary.temp)
         if summary.opens is not None:
@@ -734,18 +746,16 @@ class _ScopeBuilder:
             self._forwarded(scope, call, stmt, summary.calls)
 
     @staticmethod
-    def _renamed(scope: Scope, call: ast.Call, stmt: ast.stmt, summary: Summary,
-                 args: dict[int, ast.expr]) -> None:
-        """What a rename wrapper's call renames, and for a durable one the directory sync
-        after it (ordered inside the call: its rename, then that sync)."""
+    def _renamed(scope: Scope, call: ast.Call, stmt: ast.stmt,
+                 renamed: list[tuple[ast.expr, ast.expr, bool]]) -> None:
+        """What a call renames inside itself, (source, destination, durable) each, and for a
+        durable rename the directory sync after it (ordered inside the call: its rename,
+        then that sync)."""
         line, col = pos(call)
-        for fact in summary.renames:
-            src, dst = args.get(fact.src), args.get(fact.dst)
-            if src is None or dst is None:
-                continue
+        for src, dst, durable in renamed:
             scope.renames.append(Rename(call, stmt, scope.keys.key(src), src, dst,
                                         at=(line, col, 2)))
-            if fact.durable:
+            if durable:
                 scope.syncs.append(Sync("dir", None, call, stmt, at=(line, col, 3)))
 
     def _opened(self, scope: Scope, call: ast.Call, stmt: ast.stmt, opens: OpenFact,
@@ -788,17 +798,13 @@ class _ScopeBuilder:
             else call.args[first + 1:]
         qualified = self.imports.qualname(handed)
         if qualified in RENAMES:
-            if len(passed) >= 2:
-                src, dst = passed[0], passed[1]
-                scope.renames.append(Rename(call, stmt, scope.keys.key(src), src, dst,
-                                            at=(*pos(call), 2)))
-            return
-        # A rename wrapper of the project's own: `retry(replace_file, tmp, path)` does what
-        # `replace_file(tmp, path)` would.
-        stand_in = ast.copy_location(ast.Call(handed, list(passed), []), call)
-        summary = self.model.summary_for(stand_in, qualified)
-        if summary is not None:
-            self._renamed(scope, call, stmt, summary, self.model.bind(summary, stand_in))
+            renamed = [(passed[0], passed[1], False)] if len(passed) >= 2 else []
+        else:  # a rename wrapper of the project's own: `retry(replace_file, tmp, path)`
+            stand_in = ast.copy_location(ast.Call(handed, list(passed), []), call)
+            summary = self.model.summary_for(stand_in, qualified)
+            renamed = [] if summary is None else \
+                _renamed_args(summary, self.model.bind(summary, stand_in))
+        self._renamed(scope, call, stmt, renamed)
 
     def _is_imported_helper(self, call: ast.Call, method: str, qualified: str | None) -> bool:
         """`fileops.write_bytes(tmp, data)` after `from pkg import fileops`: another module's

@@ -577,7 +577,9 @@ class _Callees:
 
     def of(self, site: tuple[int, str, str, str]) -> Summary | None:
         """The callee's summary for a call site (line, local name, `.attr` path, qualified)."""
-        callee = site[3] + site[2]
+        return self.summary(site[3] + site[2])
+
+    def summary(self, callee: str) -> Summary | None:
         if callee not in self._known:
             self._known[callee] = self._external(callee) if self._external else None
         return self._known[callee]
@@ -598,7 +600,7 @@ class _Converters:
         qualified = self._imports.local_to_qualified.get(name)
         if qualified is None or name in self._imports.modules:
             return False
-        summary = self._callees.of((0, name, "", qualified))
+        summary = self._callees.summary(qualified)
         return summary is not None and summary.same_path == 0
 
 
