@@ -11,9 +11,11 @@ with the arguments that follow it (`retry(os.replace, a, b)`).  Module-level ali
 (`safe_rename = getattr(os, "replace", os.rename)`) and configured helpers get summaries of
 the same shape, so the scope builder asks one question at every call: `summary_for`.
 
-Only functions that could do any of this are summarised (a cheap look at the names they call),
-then the functions that call those whose summaries say something, round by round to a fixpoint,
-so chains and cycles count.  Summaries hold plain data only, so they can be cached as JSON.
+Only functions that could do any of this are summarised (a cheap look at the names they call:
+an `open(p)` that surely reads does not count, see reads.py, and another module's function is
+asked about only when a function being summarised calls it), then the functions that call
+those whose summaries say something, round by round to a fixpoint, so chains and cycles
+count.  Summaries hold plain data only, so they can be cached as JSON.
 """
 from __future__ import annotations
 
