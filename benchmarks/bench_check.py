@@ -18,9 +18,11 @@ and deliberately broken files included.
 
 Each of `--repeat` rounds runs every measurement once, in turn, the floor first; each figure
 is the best of its rounds. The speed of a shared machine drifts over minutes, so a ratio must
-compare runs made close together, not the floor of one minute with the check of another.
+compare runs made close together, not the floor of one minute with the check of another. The
+flake8 pair is also compared round by round: the mean of those ratios cancels a steady drift
+when as many rounds ran the plugin first as second (an even `--repeat`).
 
-Run: python benchmarks/bench_check.py [--repeat 3] [--root DIR] [--no-flake8] [--no-scale]
+Run: python benchmarks/bench_check.py [--repeat 4] [--root DIR] [--no-flake8] [--no-scale]
 """
 from __future__ import annotations
 
@@ -109,6 +111,16 @@ def in_turn(rows: list, number: int) -> list:
     return swapped
 
 
+def balanced(paired: list[float]) -> str:
+    """The mean of the round-by-round ratios, which cancels a steady drift of the machine's
+    speed when as many rounds ran the plugin first as second (an even `--repeat`)."""
+    mean = sum(paired) / len(paired)
+    if len(paired) % 2:
+        return (f"mean {mean:+.1%}, not balanced: {len(paired) // 2 + 1} of {len(paired)} "
+                f"rounds ran the plugin second (an even --repeat balances them)")
+    return f"mean {mean:+.1%}, balanced: half the rounds ran the plugin first"
+
+
 def parse_all(files: Sequence[str]) -> int:
     """The floor: read and parse each file; returns how many do not parse."""
     failures = 0
@@ -171,7 +183,7 @@ def clear_caches(*roots: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=4)
     parser.add_argument("--root", default=sysconfig.get_paths()["stdlib"])
     parser.add_argument("--no-flake8", action="store_true", help="skip the flake8 runs")
     parser.add_argument("--no-scale", action="store_true", help="skip the 4x project")
@@ -272,6 +284,7 @@ def measure(corpus: str, work: str, args: argparse.Namespace) -> dict:
         shown = [f"{r:+.1%}{' (plugin first)' if n % 2 else ''}" for n, r in enumerate(paired)]
         print(f"  the same, round by round (the two runs back to back): {', '.join(shown)}; "
               f"median {sorted(paired)[len(paired) // 2]:+.1%}")
+        print(f"  {balanced(paired)}")
     if scale is not None:
         print(f"4x project costs {scale:.2f}x the CPU of one copy (goal: at most 4.2x)")
     return figures
