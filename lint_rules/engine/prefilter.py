@@ -1,7 +1,9 @@
 """The byte pre-filter: whether a file may hold a finding, decided without a parse.
 
 Every finding needs an fsync (DUR103), or a rename and something that writes a file
-(DUR101/102/105). Most files have neither, and looking at bytes is far cheaper than a parse.
+(DUR101/102/105): each spelled in the file's own bytes, or done by a function it imports
+(whose summary says so). Most files have neither, and looking at bytes is far cheaper than
+a parse.
 The filter must be sound: a file it rules out is never parsed, so anything the engine could
 report in it has to pass. It may let through files that hold nothing.
 """
@@ -11,8 +13,9 @@ import keyword
 import re
 
 from lint_rules.config import Config
-from lint_rules.engine.project import import_lines, imports_summarised
+from lint_rules.engine.project import import_lines, imported_summaries
 from lint_rules.engine.scope import RENAME_NAMES, SYNC_NAMES, WRITE_NAMES
+from lint_rules.engine.summaries import Summary
 
 
 def _searched(names: frozenset[str]) -> tuple[bytes, ...]:
@@ -50,10 +53,40 @@ def may_have_findings(data: bytes, config: Config | None = None, path: str | Non
     if config is not None and (config.rename_helpers or config.open_helpers):
         renaming = _configured_tokens(config.rename_helpers)
         writing += _configured_tokens(config.open_helpers)
-    if any(t in data for t in writing) and (
-            any(t in data for t in renaming) or may_rename(data)):
+    writes = any(t in data for t in writing)
+    renames = None  # looked for only when needed: the costly part of the test
+    if writes:
+        renames = any(t in data for t in renaming) or may_rename(data)
+        if renames:
+            return True
+    if path is None:
+        return False
+    used = imported_summaries(data, path, config or Config())
+    if any(_may_sync(summary) for summary in used):
         return True
-    return path is not None and imports_summarised(data, path, config or Config())
+    if not (writes or any(_may_write(summary) for summary in used)):
+        return False
+    if renames is None:
+        renames = any(t in data for t in renaming) or may_rename(data)
+    return renames or any(_may_rename(summary) for summary in used)
+
+
+# What a call of an imported function may do towards a finding. A forwarder
+# (`retry(fn, *args)`) may be handed anything.
+def _may_sync(summary: Summary) -> bool:
+    return summary.syncs_dir or summary.calls is not None \
+        or any(kinds & _SYNC_KINDS for kinds in summary.kinds)
+
+
+def _may_write(summary: Summary) -> bool:
+    return summary.writes or summary.calls is not None
+
+
+def _may_rename(summary: Summary) -> bool:
+    return bool(summary.renames) or summary.calls is not None
+
+
+_SYNC_KINDS = frozenset({"handle", "path", "parent"})  # a flush alone syncs nothing
 
 
 def _configured_tokens(names: tuple[str, ...]) -> tuple[bytes, ...]:

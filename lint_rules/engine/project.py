@@ -277,22 +277,23 @@ class Project:
             return None, None
         return self._facts(path), path
 
-    def has_summaries(self, location: Location, module: str, name: str | None,
-                      data: bytes) -> bool:
-        """Whether `from module import name` (or, with no name, `import module`) binds
-        anything whose summary acts (writes, renames, syncs) that the file's bytes may use:
-        the function itself, or a function of the module named as `.name` (called, or handed
-        to a helper: every file imports os; few use its `fdopen`). Converters alone cannot
-        make a finding."""
+    def used_summaries(self, location: Location, module: str, name: str | None,
+                       data: bytes) -> list[Summary]:
+        """What `from module import name` (or, with no name, `import module`) binds that
+        acts (writes, renames, syncs) and that the file's bytes may use: the function
+        itself, or each function of the module named as `.name` (called, or handed to a
+        helper: every file imports os; few use its `fdopen`). Converters alone cannot make
+        a finding."""
         if name is not None:
             summary = self.summary(location, f"{module}.{name}")
             if summary is not None:
-                return summary.acts
+                return [summary] if summary.acts else []
             module = f"{module}.{name}"
         facts, _ = self.module_facts(location, module)
-        return facts is not None and any(
-            summary.acts and _names_attribute(data, function.encode())
-            for function, summary in facts.summaries.items())
+        if facts is None:
+            return []
+        return [summary for function, summary in facts.summaries.items()
+                if summary.acts and _names_attribute(data, function.encode())]
 
     # -- summarising modules --------------------------------------------------------------
 
@@ -541,12 +542,14 @@ def _names_of(statement: str) -> list[tuple[int, str, str | None]]:
     return []
 
 
-def imports_summarised(data: bytes, path: str, config: Config) -> bool:
-    """Whether a file imports a function with a summary, or a module that has one: a call of
-    it may rename, write or sync, with none of those names in the file's own bytes."""
+def imported_summaries(data: bytes, path: str, config: Config) -> list[Summary]:
+    """The summaries that act of the functions a file imports and may use (see
+    `Project.used_summaries`): a call of one may rename, write or sync with none of those
+    names in the file's own bytes."""
     project = project_for(config)
     location = locate(path)
     project.use_cache_of(location)
+    used: list[Summary] = []
     for level, module, name in scan_imports(data):
         if level:
             node = ast.ImportFrom(module=module or None, names=[], level=level)
@@ -555,14 +558,12 @@ def imports_summarised(data: bytes, path: str, config: Config) -> bool:
                 continue
             module = absolute
         if name is not None:
-            if project.has_summaries(location, module, name, data):
-                return True
+            used += project.used_summaries(location, module, name, data)
             continue
         parts = module.split(".")  # `import a.b` binds `a`: `a.f()` and `a.b.f()` both
-        if any(project.has_summaries(location, ".".join(parts[:n]), None, data)
-               for n in range(1, len(parts) + 1)):
-            return True
-    return False
+        for n in range(1, len(parts) + 1):
+            used += project.used_summaries(location, ".".join(parts[:n]), None, data)
+    return used
 
 
 def _parse(path: str, location: Location) -> Parsed | None:

@@ -12,6 +12,7 @@ from lint_rules.config import Config
 from lint_rules.engine import cache, project
 from lint_rules.engine.checker import may_have_findings
 from lint_rules.engine.names import Imports
+from lint_rules.engine.rules import analyze
 from lint_rules.engine.summaries import Summary
 
 
@@ -133,6 +134,64 @@ def test_the_byte_filter_lets_through_calls_of_imported_helpers(tmp_path: Path, 
     assert may_have_findings(data, Config(use_cache=False), path) is passes
 
 
+KINDS = """\
+import os
+
+
+def replace_file(src, dst):
+    os.replace(src, dst)
+
+
+def write_state(path, text):
+    with open(path, "w") as fh:
+        fh.write(text)
+
+
+def open_for_write(path):
+    return open(path, "w")
+
+
+def sync_file(fh):
+    os.fsync(fh.fileno())
+
+
+def flush_only(fh):
+    fh.flush()
+
+
+def retry(fn, *args):
+    return fn(*args)
+"""
+
+
+@pytest.mark.parametrize("caller, passes", [
+    # A finding needs a sync, or a write and a rename: each here or in what is imported.
+    ("from pkg.kinds import replace_file\nreplace_file(a, b)\n", False),
+    ("from pkg.kinds import replace_file\n"
+     "with open(a, 'w') as fh:\n    fh.write(x)\nreplace_file(a, b)\n", True),
+    ("from pkg.kinds import write_state\nwrite_state(a, x)\n", False),
+    ("import os\nfrom pkg.kinds import write_state\nwrite_state(a, x)\nos.replace(a, b)\n",
+     True),
+    ("from pkg.kinds import open_for_write\nopen_for_write(a).write(x)\n", False),
+    ("from pkg.kinds import open_for_write, replace_file\n"
+     "with open_for_write(a) as fh:\n    fh.write(x)\nreplace_file(a, b)\n", True),
+    ("import pkg.kinds as k\nwith k.open_for_write(a) as fh:\n    fh.write(x)\n"
+     "k.replace_file(a, b)\n", True),
+    ("from pkg.kinds import sync_file\nsync_file(fh)\n", True),
+    ("from pkg.kinds import flush_only\nflush_only(fh)\n", False),  # a flush syncs nothing
+    ("from pkg.kinds import retry\nretry(f, a)\n", True),  # may be handed anything
+])
+def test_the_byte_filter_asks_what_imported_functions_do(tmp_path: Path, caller,
+                                                         passes) -> None:
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/kinds.py": KINDS})
+    path = str(tmp_path / "pkg" / "caller.py")
+    config = Config(use_cache=False)
+    assert may_have_findings(caller.encode(), config, path) is passes
+    # Sound: what the filter rules out, the engine finds nothing in.
+    findings, _ = analyze(ast.parse(caller), config, caller, path)
+    assert passes or findings == []
+
+
 def test_summaries_round_trip_through_json() -> None:
     summary = Summary(("fh", "path"), (frozenset({"handle", "flush"}), frozenset()), False)
     value = {"summaries": {"f": summary}, "deps": [("a", "b", None, "c")]}
@@ -244,9 +303,11 @@ def test_a_module_is_read_only_as_far_as_the_calls_asked_about_reach(
             "    def get(self, url):\n"
             "        return remote.fetch(url)\n"),
         "pkg/caller.py": (
+            "import os\n"
             "from pkg.helpers import write_state\n\n\n"
             "def store(path, text):\n"
-            "    write_state(path + '.tmp', text)\n"),
+            "    write_state(path + '.tmp', text)\n"
+            "    os.replace(path + '.tmp', path)\n"),
     })
     parsed: list[str] = []
     real = ast.parse
