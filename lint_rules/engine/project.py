@@ -318,7 +318,10 @@ class Project:
         self._parsed[path] = parsed = _parse(path, locate(path))
         if parsed is None:
             return ModuleFacts()
-        _, imports, functions, _ = parsed
+        _, imports, functions, data = parsed
+        # The bytes just parsed are the ones the cache entry will be keyed by: hashed here,
+        # the file is not read a second time (and cannot change in between).
+        self._hashes.setdefault(path, _digest(data))
         return ModuleFacts({}, _exports(imports, functions))
 
     def _run(self) -> None:
@@ -376,7 +379,7 @@ class Project:
         if path not in self._hashes:
             try:
                 with open(path, "rb") as fh:
-                    self._hashes[path] = hashlib.blake2b(fh.read(), digest_size=16).hexdigest()
+                    self._hashes[path] = _digest(fh.read())
             except OSError:
                 self._hashes[path] = None
         return self._hashes[path]
@@ -429,6 +432,10 @@ class Project:
         if where is not None:
             self.cache.store(*where, {"summaries": facts.summaries, "exports": facts.exports,
                                       "deps": sorted(facts.deps, key=repr)})
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _names_attribute(data: bytes, name: bytes) -> bool:
