@@ -62,31 +62,21 @@ def may_have_findings(data: bytes, config: Config | None = None, path: str | Non
     if path is None:
         return False
     used = imported_summaries(data, path, config or Config())
-    if any(_may_sync(summary) for summary in used):
+    if any(_enough_alone(summary) for summary in used):
         return True
-    if not (writes or any(_may_write(summary) for summary in used)):
+    if not (writes or any(summary.writes for summary in used)):
         return False
     if renames is None:
         renames = any(t in data for t in renaming) or may_rename(data)
-    return renames or any(_may_rename(summary) for summary in used)
+    return renames or any(summary.renames for summary in used)
 
 
-# What a call of an imported function may do towards a finding. A forwarder
-# (`retry(fn, *args)`) may be handed anything.
-def _may_sync(summary: Summary) -> bool:
+def _enough_alone(summary: Summary) -> bool:
+    """An imported function that may complete a finding by itself: one that fsyncs (DUR103
+    needs nothing else), or a forwarder (`retry(fn, *args)`), which may be handed anything.
+    A flush alone syncs nothing."""
     return summary.syncs_dir or summary.calls is not None \
-        or any(kinds & _SYNC_KINDS for kinds in summary.kinds)
-
-
-def _may_write(summary: Summary) -> bool:
-    return summary.writes or summary.calls is not None
-
-
-def _may_rename(summary: Summary) -> bool:
-    return bool(summary.renames) or summary.calls is not None
-
-
-_SYNC_KINDS = frozenset({"handle", "path", "parent"})  # a flush alone syncs nothing
+        or any(kinds & {"handle", "path", "parent"} for kinds in summary.kinds)
 
 
 def _configured_tokens(names: tuple[str, ...]) -> tuple[bytes, ...]:
